@@ -1,0 +1,2 @@
+//! Load generation and reports for `graphene bench`: drives the engine in-process and the node over
+//! loopback, records latencies in hdrhistogram and prints rate x percentile tables.
