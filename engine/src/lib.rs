@@ -1,3 +1,28 @@
 //! The deterministic state machine: genesis, transaction acceptance, one evaluator module per
-//! operation family, block application and maintenance; and the pipeline that feeds it. This is
-//! the only code that mutates state.
+//! operation family, block application and maintenance; and (later) the pipeline that feeds it.
+//! This is the only code that mutates state.
+//!
+//! Layout:
+//! - [`state`]: the arenas of every object type and their secondary indexes; sessions.
+//! - [`genesis`]: the initial state, in bitshares-core's object order.
+//! - [`chain`]: transaction acceptance (§2.3), block production and application (§2.6), slots
+//!   and the witness schedule (§10.5), the last irreversible block (§2.7).
+//! - [`evaluators`]: one module per operation family, each `evaluate` (read-only) then `apply`.
+//! - [`maintenance`]: what the maintenance block does.
+//! - [`error`]: [`error::Rejection`], every reason a transaction can be refused.
+//! - [`query`]: read-only views in the JSON shapes of the BitShares API.
+//!
+//! Nothing here reads a clock, touches a file or uses randomness: the block timestamp is the
+//! only time, so replay and simulation are exact.
+
+pub mod chain;
+pub mod error;
+pub mod evaluators;
+pub mod genesis;
+pub mod maintenance;
+pub mod query;
+pub mod state;
+
+pub use chain::{Chain, SkipFlags};
+pub use error::Rejection;
+pub use state::State;

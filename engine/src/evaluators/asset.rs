@@ -1,0 +1,247 @@
+//! User-issued assets: `asset_create` (10), `asset_update` (11), `asset_update_issuer` (48),
+//! `asset_issue` (14), `asset_reserve` (15). PROTOCOL.md §5.11. Market-issued assets (BitAssets)
+//! arrive with their own issue and are refused here with a clear reason.
+
+use super::transfer::is_authorized_asset;
+use super::{adjust_balance, insufficient, require_account, require_asset};
+use super::Context;
+use crate::error::Rejection;
+use crate::state::State;
+use ledger::asset::Asset;
+use ledger::ids::*;
+use ledger::objects::{AssetDynamicDataObject, AssetObject};
+use ledger::ops::{
+    AssetCreateOp, AssetIssueOp, AssetOptions, AssetReserveOp, AssetUpdateIssuerOp, AssetUpdateOp, OperationResult,
+};
+
+/// Asset flag and permission bits (`asset_issuer_permission_flags`, types.hpp).
+pub mod flags {
+    pub const CHARGE_MARKET_FEE: u16 = 0x01;
+    pub const WHITE_LIST: u16 = 0x02;
+    pub const OVERRIDE_AUTHORITY: u16 = 0x04;
+    pub const TRANSFER_RESTRICTED: u16 = 0x08;
+    pub const DISABLE_FORCE_SETTLE: u16 = 0x10;
+    pub const GLOBAL_SETTLE: u16 = 0x20;
+    pub const DISABLE_CONFIDENTIAL: u16 = 0x40;
+    pub const WITNESS_FED_ASSET: u16 = 0x80;
+    pub const COMMITTEE_FED_ASSET: u16 = 0x100;
+    pub const LOCK_MAX_SUPPLY: u16 = 0x200;
+    pub const DISABLE_NEW_SUPPLY: u16 = 0x400;
+    /// The bits meaningful for a user-issued asset.
+    pub const UIA_MASK: u16 = CHARGE_MARKET_FEE
+        | WHITE_LIST
+        | OVERRIDE_AUTHORITY
+        | TRANSFER_RESTRICTED
+        | DISABLE_CONFIDENTIAL
+        | LOCK_MAX_SUPPLY
+        | DISABLE_NEW_SUPPLY;
+}
+
+/// Checks shared by create and update: list sizes and that every named account and asset exists.
+fn check_options(state: &State, options: &AssetOptions) -> Result<(), Rejection> {
+    let max = u16::from(state.gpo().parameters.maximum_asset_whitelist_authorities);
+    for (which, list) in [("whitelist", &options.whitelist_authorities), ("blacklist", &options.blacklist_authorities)] {
+        if list.len() > usize::from(max) {
+            return Err(Rejection::AuthorityTooLarge { which, count: list.len(), max });
+        }
+        for a in list {
+            require_account(state, *a)?;
+        }
+    }
+    for a in options.whitelist_markets.iter().chain(options.blacklist_markets.iter()) {
+        require_asset(state, *a)?;
+    }
+    Ok(())
+}
+
+fn issuer_of<'s>(state: &'s State, asset: AssetId, claimed: AccountId) -> Result<&'s AssetObject, Rejection> {
+    let a = require_asset(state, asset)?;
+    if a.issuer != claimed {
+        return Err(Rejection::NotIssuer { account: claimed, asset: a.symbol.clone(), issuer: a.issuer });
+    }
+    Ok(a)
+}
+
+pub fn evaluate_create(state: &State, op: &AssetCreateOp) -> Result<(), Rejection> {
+    require_account(state, op.issuer)?;
+    check_options(state, &op.common_options)?;
+    if state.asset_by_symbol(&op.symbol).is_some() {
+        return Err(Rejection::SymbolTaken(op.symbol.clone()));
+    }
+    if let Some((parent, _)) = op.symbol.rsplit_once('.') {
+        match state.asset_by_symbol(parent) {
+            None => {
+                return Err(Rejection::DottedSymbolParentMissing { symbol: op.symbol.clone(), parent: parent.into() })
+            }
+            Some(p) if p.issuer != op.issuer => {
+                return Err(Rejection::DottedSymbolNotIssuer {
+                    symbol: op.symbol.clone(),
+                    parent: parent.into(),
+                    issuer: p.issuer,
+                })
+            }
+            Some(_) => {}
+        }
+    }
+    if op.bitasset_opts.is_some() || op.is_prediction_market {
+        return Err(Rejection::Unsupported {
+            op: "asset_create",
+            reason: "market-issued assets arrive with the BitAssets issue",
+        });
+    }
+    Ok(())
+}
+
+pub fn apply_create(state: &mut State, ctx: &Context, op: &AssetCreateOp, pool_seed: i64) -> OperationResult {
+    let next = AssetId(state.assets.next_instance());
+    let dynamic = state.asset_dynamic.create(|i| AssetDynamicDataObject {
+        id: AssetDynamicDataId(i),
+        fee_pool: pool_seed,
+        ..Default::default()
+    });
+    let mut options = op.common_options.clone();
+    // The operation names the new asset's side of the core exchange rate before it has an id;
+    // whichever side is not core becomes the new asset (asset_evaluator.cpp:303-328).
+    if options.core_exchange_rate.base.asset_id == CORE_ASSET {
+        options.core_exchange_rate.quote.asset_id = next;
+    } else {
+        options.core_exchange_rate.base.asset_id = next;
+    }
+    let id = state.assets.create(|i| AssetObject {
+        id: AssetId(i),
+        symbol: op.symbol.clone(),
+        precision: op.precision,
+        issuer: op.issuer,
+        options,
+        dynamic_asset_data_id: AssetDynamicDataId(dynamic),
+        bitasset_data_id: None,
+        buyback_account: None,
+        creation_block_num: ctx.block_num,
+        creation_time: ctx.now,
+    });
+    debug_assert_eq!(AssetId(id), next);
+    OperationResult::ObjectId(next.object_id())
+}
+
+pub fn evaluate_update(state: &State, op: &AssetUpdateOp) -> Result<(), Rejection> {
+    let a = issuer_of(state, op.asset_to_update, op.issuer)?;
+    let forbid = |reason: String| Err(Rejection::AssetUpdateForbidden { reason });
+    if op.new_issuer.is_some() {
+        return forbid("the issuer is changed with asset_update_issuer, not asset_update".into());
+    }
+    if a.is_market_issued() {
+        return Err(Rejection::NotUserIssued { op: "asset_update", asset: a.symbol.clone() });
+    }
+    let supply = state.asset_dynamic_data(a.id).current_supply;
+    let (old, new) = (&a.options, &op.new_options);
+    if supply != 0 && new.issuer_permissions & !old.issuer_permissions != 0 {
+        return forbid(format!(
+            "{} has supply, so revoked permissions cannot be reinstated (old {:#x}, new {:#x})",
+            a.symbol, old.issuer_permissions, new.issuer_permissions
+        ));
+    }
+    let changed = (new.flags ^ old.flags) & flags::UIA_MASK;
+    if changed & !old.issuer_permissions != 0 {
+        return forbid(format!("flags {:#x} may not change: the issuer lacks those permissions", changed & !old.issuer_permissions));
+    }
+    if new.max_supply < supply {
+        return Err(Rejection::MaxSupplyBelowSupply {
+            asset: a.symbol.clone(),
+            max_supply: new.max_supply,
+            current_supply: supply,
+        });
+    }
+    if old.flags & flags::LOCK_MAX_SUPPLY != 0 && new.flags & flags::LOCK_MAX_SUPPLY != 0 && new.max_supply != old.max_supply {
+        return forbid(format!("the maximum supply of {} is locked", a.symbol));
+    }
+    if op.extensions.new_precision.is_some_and(|p| p != a.precision) && supply != 0 {
+        return forbid(format!("{} has supply, so its precision cannot change", a.symbol));
+    }
+    let cer = &new.core_exchange_rate;
+    let sides = [cer.base.asset_id, cer.quote.asset_id];
+    if !(sides.contains(&CORE_ASSET) && sides.contains(&a.id)) && op.extensions.skip_core_exchange_rate != Some(true) {
+        return Err(Rejection::BadCoreExchangeRate { asset: a.symbol.clone() });
+    }
+    check_options(state, new)
+}
+
+pub fn apply_update(state: &mut State, op: &AssetUpdateOp) -> OperationResult {
+    state.assets.modify(op.asset_to_update.0, |a| {
+        let old_cer = a.options.core_exchange_rate;
+        a.options = op.new_options.clone();
+        if op.extensions.skip_core_exchange_rate == Some(true) {
+            a.options.core_exchange_rate = old_cer;
+        }
+        if let Some(p) = op.extensions.new_precision {
+            a.precision = p;
+        }
+    });
+    OperationResult::default()
+}
+
+pub fn evaluate_update_issuer(state: &State, op: &AssetUpdateIssuerOp) -> Result<(), Rejection> {
+    issuer_of(state, op.asset_to_update, op.issuer)?;
+    require_account(state, op.new_issuer)?;
+    Ok(())
+}
+
+pub fn apply_update_issuer(state: &mut State, op: &AssetUpdateIssuerOp) -> OperationResult {
+    state.assets.modify(op.asset_to_update.0, |a| a.issuer = op.new_issuer);
+    OperationResult::default()
+}
+
+pub fn evaluate_issue(state: &State, op: &AssetIssueOp) -> Result<(), Rejection> {
+    let a = issuer_of(state, op.asset_to_issue.asset_id, op.issuer)?;
+    if a.is_market_issued() {
+        return Err(Rejection::NotUserIssued { op: "asset_issue", asset: a.symbol.clone() });
+    }
+    require_account(state, op.issue_to_account)?;
+    if !is_authorized_asset(state, op.issue_to_account, a) {
+        return Err(Rejection::NotAuthorizedForAsset { account: op.issue_to_account, asset: a.symbol.clone() });
+    }
+    if a.options.flags & flags::DISABLE_NEW_SUPPLY != 0 {
+        return Err(Rejection::NewSupplyDisabled(a.symbol.clone()));
+    }
+    let supply = state.asset_dynamic_data(a.id).current_supply;
+    let new_supply = supply.saturating_add(op.asset_to_issue.amount);
+    if new_supply > a.options.max_supply {
+        return Err(Rejection::MaxSupplyExceeded {
+            asset: a.symbol.clone(),
+            amount: op.asset_to_issue.amount,
+            new_supply,
+            max_supply: a.options.max_supply,
+        });
+    }
+    Ok(())
+}
+
+pub fn apply_issue(state: &mut State, op: &AssetIssueOp) -> Result<OperationResult, Rejection> {
+    adjust_balance(state, op.issue_to_account, op.asset_to_issue)?;
+    let dyn_id = state.asset(op.asset_to_issue.asset_id).expect("checked").dynamic_asset_data_id.0;
+    state.asset_dynamic.modify(dyn_id, |d| d.current_supply += op.asset_to_issue.amount);
+    Ok(OperationResult::default())
+}
+
+pub fn evaluate_reserve(state: &State, op: &AssetReserveOp) -> Result<(), Rejection> {
+    let a = require_asset(state, op.amount_to_reserve.asset_id)?;
+    if a.is_market_issued() {
+        return Err(Rejection::NotUserIssued { op: "asset_reserve", asset: a.symbol.clone() });
+    }
+    require_account(state, op.payer)?;
+    if !is_authorized_asset(state, op.payer, a) {
+        return Err(Rejection::NotAuthorizedForAsset { account: op.payer, asset: a.symbol.clone() });
+    }
+    let have = state.balance(op.payer, a.id);
+    if have < op.amount_to_reserve.amount {
+        return Err(insufficient(state, op.payer, a.id, have, op.amount_to_reserve.amount));
+    }
+    Ok(())
+}
+
+pub fn apply_reserve(state: &mut State, op: &AssetReserveOp) -> Result<OperationResult, Rejection> {
+    let r = op.amount_to_reserve;
+    adjust_balance(state, op.payer, Asset::new(-r.amount, r.asset_id))?;
+    let dyn_id = state.asset(r.asset_id).expect("checked").dynamic_asset_data_id.0;
+    state.asset_dynamic.modify(dyn_id, |d| d.current_supply -= r.amount);
+    Ok(OperationResult::default())
+}

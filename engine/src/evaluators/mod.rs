@@ -1,0 +1,240 @@
+//! Operation evaluation (PROTOCOL.md §2.4): one module per operation family, dispatched by tag.
+//!
+//! For each operation, in the order bitshares-core uses: the fee is prepared (converted to core
+//! through the asset's core exchange rate and fee pool when paid in another asset), checked
+//! against the fee schedule, the family's `evaluate` checks state without writing, the fee is
+//! converted and credited to the payer's pending fees, the family's `apply` makes the change,
+//! and only then is the fee debited from the payer's balance (so a transfer of the whole
+//! balance fails for want of the fee, as on bitshares-core).
+//!
+//! Every call runs inside the transaction's undo session: an error anywhere leaves no trace.
+
+pub mod account;
+pub mod asset;
+pub mod balance;
+pub mod transfer;
+
+use crate::error::{Amount, Rejection};
+use crate::state::State;
+use ledger::asset::Asset;
+use ledger::ids::{AccountId, AssetId, CORE_ASSET};
+use ledger::objects::AccountBalanceObject;
+use ledger::ops::{Operation, OperationResult};
+use ledger::time::TimePointSec;
+
+/// What evaluation may skip; everything is checked by default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Skip {
+    /// Do not compare paid fees with the fee schedule (bitshares' `skip_fee_schedule_check`).
+    pub fee_schedule: bool,
+}
+
+/// Facts about the block being applied that evaluators may read.
+#[derive(Clone, Copy, Debug)]
+pub struct Context {
+    /// Head block time: the previous block's timestamp while a block's transactions apply.
+    pub now: TimePointSec,
+    /// Number of the block being applied.
+    pub block_num: u32,
+    pub skip: Skip,
+}
+
+/// The fee of one operation after `prepare_fee`.
+#[derive(Clone, Copy, Debug)]
+pub struct PreparedFee {
+    pub payer: AccountId,
+    pub fee: Asset,
+    /// The fee's value in core: what is credited to fee statistics.
+    pub core_fee_paid: i64,
+}
+
+/// An amount printable in a rejection.
+pub fn amount(state: &State, asset: AssetId, value: i64) -> Amount {
+    match state.asset(asset) {
+        Some(a) => Amount { amount: value, asset, symbol: a.symbol.clone(), precision: a.precision },
+        None => Amount { amount: value, asset, symbol: asset.to_string(), precision: 0 },
+    }
+}
+
+/// Add `delta` to an account's balance, creating the balance object on first credit. A debit
+/// beyond the balance is `InsufficientBalance` and changes nothing.
+pub fn adjust_balance(state: &mut State, owner: AccountId, delta: Asset) -> Result<(), Rejection> {
+    if delta.amount == 0 {
+        return Ok(());
+    }
+    match state.balances.index().find(owner, delta.asset_id) {
+        Some(instance) => {
+            let have = state.balances.get(instance).map_or(0, |b| b.balance);
+            let new = have.checked_add(delta.amount).ok_or_else(|| Rejection::Arithmetic("balance overflow".into()))?;
+            if new < 0 {
+                return Err(insufficient(state, owner, delta.asset_id, have, -delta.amount));
+            }
+            state.balances.modify(instance, |b| b.balance = new);
+        }
+        None => {
+            if delta.amount < 0 {
+                return Err(insufficient(state, owner, delta.asset_id, 0, -delta.amount));
+            }
+            state.balances.create(|i| AccountBalanceObject {
+                id: ledger::ids::AccountBalanceId(i),
+                owner,
+                asset_type: delta.asset_id,
+                balance: delta.amount,
+                maintenance_flag: false,
+            });
+        }
+    }
+    Ok(())
+}
+
+pub fn insufficient(state: &State, account: AccountId, asset: AssetId, have: i64, need: i64) -> Rejection {
+    Rejection::InsufficientBalance { account, have: amount(state, asset, have), need: amount(state, asset, need) }
+}
+
+/// Require that `account` exists.
+pub fn require_account(state: &State, account: AccountId) -> Result<&ledger::objects::AccountObject, Rejection> {
+    state.account(account).ok_or(Rejection::UnknownAccount(account))
+}
+
+/// Require that `asset` exists.
+pub fn require_asset(state: &State, asset: AssetId) -> Result<&ledger::objects::AssetObject, Rejection> {
+    state.asset(asset).ok_or(Rejection::UnknownAsset(asset))
+}
+
+/// `prepare_fee` (evaluator.cpp:51-78): convert the fee to core through the core exchange rate
+/// and check the asset's fee pool can cover it.
+pub fn prepare_fee(state: &State, payer: AccountId, fee: Asset) -> Result<PreparedFee, Rejection> {
+    require_account(state, payer)?;
+    let fee_asset = require_asset(state, fee.asset_id)?;
+    if fee.amount < 0 {
+        return Err(Rejection::NegativeFee(amount(state, fee.asset_id, fee.amount)));
+    }
+    if !crate::evaluators::transfer::is_authorized_asset(state, payer, fee_asset) {
+        return Err(Rejection::NotAuthorizedForAsset { account: payer, asset: fee_asset.symbol.clone() });
+    }
+    let core_fee_paid = if fee.asset_id == CORE_ASSET {
+        fee.amount
+    } else {
+        let cer = fee_asset.options.core_exchange_rate;
+        let core = cer
+            .mul_floor(fee)
+            .map_err(|_| Rejection::FeeConversionOverflow { fee: fee.amount, symbol: fee_asset.symbol.clone() })?;
+        let pool = state.asset_dynamic_data(fee.asset_id).fee_pool;
+        if core.amount > pool {
+            return Err(Rejection::FeePoolInsufficient { symbol: fee_asset.symbol.clone(), pool, need: core.amount });
+        }
+        core.amount
+    };
+    Ok(PreparedFee { payer, fee, core_fee_paid })
+}
+
+/// `convert_fee`: a non-core fee goes to the asset's accumulated fees and its core value leaves
+/// the fee pool.
+fn convert_fee(state: &mut State, f: &PreparedFee) {
+    if f.fee.asset_id == CORE_ASSET || f.fee.amount == 0 {
+        return;
+    }
+    let dyn_id = state.asset(f.fee.asset_id).expect("checked in prepare_fee").dynamic_asset_data_id.0;
+    state.asset_dynamic.modify(dyn_id, |d| {
+        d.accumulated_fees += f.fee.amount;
+        d.fee_pool -= f.core_fee_paid;
+    });
+}
+
+/// `pay_fee`: credit the core value to the payer's pending fees, in the bucket chosen by the
+/// cashback vesting threshold (account_object.cpp:100-106).
+pub fn pay_fee(state: &mut State, payer: AccountId, core_fee: i64) {
+    if core_fee == 0 {
+        return;
+    }
+    let threshold = state.gpo().parameters.cashback_vesting_threshold;
+    let stats = state.account(payer).expect("checked in prepare_fee").statistics.0;
+    state.statistics.modify(stats, |s| {
+        if core_fee > threshold {
+            s.pending_fees += core_fee;
+        } else {
+            s.pending_vested_fees += core_fee;
+        }
+    });
+}
+
+/// Apply one operation with its fee. Runs inside the transaction's undo session.
+pub fn apply_operation(state: &mut State, ctx: &Context, op: &Operation) -> Result<OperationResult, Rejection> {
+    let fee = prepare_fee(state, op.fee_payer(), op.fee())?;
+    if !ctx.skip.fee_schedule {
+        let required = state.gpo().parameters.current_fees.calculate_fee(op);
+        if (fee.core_fee_paid as i128) < i128::from(required) {
+            return Err(Rejection::InsufficientFee {
+                op: op.name(),
+                paid: amount(state, fee.fee.asset_id, fee.fee.amount),
+                core_value: fee.core_fee_paid,
+                required: amount(state, CORE_ASSET, required as i64),
+            });
+        }
+    }
+    let result = match op {
+        Operation::Transfer(o) => {
+            transfer::evaluate(state, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            transfer::apply(state, o)?
+        }
+        Operation::AccountCreate(o) => {
+            let plan = account::evaluate_create(state, ctx, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            account::apply_create(state, ctx, o, plan)
+        }
+        Operation::AccountUpdate(o) => {
+            account::evaluate_update(state, ctx, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            account::apply_update(state, o)
+        }
+        Operation::AssetCreate(o) => {
+            asset::evaluate_create(state, o)?;
+            convert_fee(state, &fee);
+            // Half the fee seeds the new asset's fee pool; only the rest is paid out
+            // (asset_evaluator.cpp:274-292).
+            let pool_seed = fee.core_fee_paid / 2;
+            pay_fee(state, fee.payer, fee.core_fee_paid - pool_seed);
+            asset::apply_create(state, ctx, o, pool_seed)
+        }
+        Operation::AssetUpdate(o) => {
+            asset::evaluate_update(state, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            asset::apply_update(state, o)
+        }
+        Operation::AssetUpdateIssuer(o) => {
+            asset::evaluate_update_issuer(state, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            asset::apply_update_issuer(state, o)
+        }
+        Operation::AssetIssue(o) => {
+            asset::evaluate_issue(state, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            asset::apply_issue(state, o)?
+        }
+        Operation::AssetReserve(o) => {
+            asset::evaluate_reserve(state, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            asset::apply_reserve(state, o)?
+        }
+        Operation::BalanceClaim(o) => {
+            let plan = balance::evaluate_claim(state, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            balance::apply_claim(state, o, plan)?
+        }
+        other => {
+            return Err(Rejection::Unsupported { op: other.name(), reason: "its evaluator arrives with a later issue" })
+        }
+    };
+    // The fee leaves the payer's balance after the operation's effects (evaluator.hpp:175).
+    adjust_balance(state, fee.payer, Asset::new(-fee.fee.amount, fee.fee.asset_id))?;
+    Ok(result)
+}

@@ -1,0 +1,233 @@
+//! Building the initial state from a genesis description (PROTOCOL.md §12,
+//! db_genesis.cpp:48-593), in bitshares-core's order so that every id matches.
+//!
+//! Initial accounts are made with the same code path as `account_create` (registrar
+//! temp-account, referrer committee-account, as the C++ default-constructed operation has), and
+//! lifetime members are upgraded with the same function `account_upgrade` uses.
+
+use crate::error::Rejection;
+use crate::evaluators::account::upgrade_to_lifetime;
+use crate::state::State;
+use ledger::asset::{Asset, Price};
+use ledger::authority::Authority;
+use ledger::genesis::GenesisState;
+use ledger::ids::*;
+use ledger::objects::*;
+use ledger::ops::{AccountOptions, AssetOptions, VoteId};
+use ledger::time::TimePointSec;
+use ledger::transaction::ChainId;
+
+/// Why a genesis could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum GenesisError {
+    #[error("invalid genesis: {0}")]
+    Invalid(String),
+    #[error("genesis account '{0}' referenced by a witness or committee candidate does not exist")]
+    UnknownAccount(String),
+    #[error("genesis balance names asset '{0}', which genesis does not create")]
+    UnknownAsset(String),
+    #[error("genesis account could not be created: {0}")]
+    Rejected(#[from] Rejection),
+}
+
+const SPECIAL_ACCOUNTS: [&str; 6] =
+    ["committee-account", "witness-account", "relaxed-committee-account", "null-account", "temp-account", "proxy-to-self"];
+
+/// The number of TaPoS block summaries (block numbers modulo 2^16, plus one as in the C++).
+pub const BLOCK_SUMMARY_COUNT: u64 = 0x1_0001;
+
+fn special_account(state: &mut State, index: usize, name: &str, network_pct: u16) {
+    let instance = state.accounts.next_instance();
+    let id = AccountId(instance);
+    let stats = state.statistics.create(|i| AccountStatisticsObject {
+        id: AccountStatisticsId(i),
+        owner: id,
+        name: name.into(),
+        ..Default::default()
+    });
+    // temp-account has threshold 0 (anyone may act for it); the others threshold 1 with no
+    // members (nobody can, until votes set committee and witness authorities).
+    let threshold = u32::from(index != TEMP_ACCOUNT.0 as usize);
+    let auth = Authority { weight_threshold: threshold, ..Default::default() };
+    let null_account = index == NULL_ACCOUNT.0 as usize;
+    state.accounts.create(|i| AccountObject {
+        id: AccountId(i),
+        membership_expiration_date: TimePointSec::MAX,
+        registrar: id,
+        referrer: id,
+        lifetime_referrer: id,
+        network_fee_percentage: if null_account { 0 } else { network_pct },
+        lifetime_referrer_fee_percentage: if null_account { 10_000 } else { 10_000 - network_pct },
+        name: name.into(),
+        owner: auth.clone(),
+        active: auth,
+        options: AccountOptions { voting_account: PROXY_TO_SELF_ACCOUNT, ..Default::default() },
+        statistics: AccountStatisticsId(stats),
+        ..Default::default()
+    });
+}
+
+/// Build the genesis state. `chain_id` is usually sha256 of the genesis text (see
+/// [`chain_id_of_text`]), or set explicitly.
+pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, GenesisError> {
+    genesis.validate().map_err(|e| GenesisError::Invalid(e.to_string()))?;
+    let mut state = State::default();
+    state.set_undo_enabled(false);
+    let params = genesis.initial_parameters.clone();
+    let t0 = genesis.initial_timestamp;
+
+    // 1. The whole core supply starts with committee-account (2.5.0).
+    state.balances.create(|i| AccountBalanceObject {
+        id: AccountBalanceId(i),
+        owner: COMMITTEE_ACCOUNT,
+        asset_type: CORE_ASSET,
+        balance: genesis.max_core_supply,
+        maintenance_flag: false,
+    });
+    // 2. Special accounts 1.2.0 - 1.2.5.
+    for (i, name) in SPECIAL_ACCOUNTS.iter().enumerate() {
+        special_account(&mut state, i, name, params.network_percent_of_fee);
+    }
+    // 3. The core asset 1.3.0 and its dynamic data 2.3.0.
+    state.asset_dynamic.create(|i| AssetDynamicDataObject {
+        id: AssetDynamicDataId(i),
+        current_supply: genesis.max_core_supply,
+        ..Default::default()
+    });
+    state.assets.create(|i| AssetObject {
+        id: AssetId(i),
+        symbol: "BTS".into(),
+        precision: 5,
+        issuer: NULL_ACCOUNT,
+        options: AssetOptions {
+            max_supply: genesis.max_core_supply,
+            core_exchange_rate: Price::new(Asset::core(1), Asset::core(1)),
+            ..Default::default()
+        },
+        dynamic_asset_data_id: AssetDynamicDataId(0),
+        ..Default::default()
+    });
+    // 4. Global singletons and the TaPoS summaries.
+    state.global.create(|i| GlobalPropertyObject {
+        id: GlobalPropertyId(i),
+        parameters: params.clone(),
+        ..Default::default()
+    });
+    state.dynamic_global.create(|i| DynamicGlobalPropertyObject {
+        id: DynamicGlobalPropertyId(i),
+        time: t0,
+        recent_slots_filled: u128::MAX,
+        ..Default::default()
+    });
+    state.chain_property.create(|i| ChainPropertyObject {
+        id: ChainPropertyId(i),
+        chain_id,
+        immutable_parameters: genesis.immutable_parameters.clone(),
+    });
+    for _ in 0..BLOCK_SUMMARY_COUNT {
+        state.block_summaries.create(|i| BlockSummaryObject { id: BlockSummaryId(i), block_id: Default::default() });
+    }
+    // 5. Initial accounts.
+    for acct in &genesis.initial_accounts {
+        if state.account_by_name(&acct.name).is_some() {
+            return Err(GenesisError::Invalid(format!("account name '{}' appears twice", acct.name)));
+        }
+        let instance = state.accounts.next_instance();
+        let id = AccountId(instance);
+        let stats = state.statistics.create(|i| AccountStatisticsObject {
+            id: AccountStatisticsId(i),
+            owner: id,
+            name: acct.name.clone(),
+            ..Default::default()
+        });
+        state.accounts.create(|i| AccountObject {
+            id: AccountId(i),
+            registrar: TEMP_ACCOUNT,
+            referrer: COMMITTEE_ACCOUNT,
+            lifetime_referrer: COMMITTEE_ACCOUNT,
+            network_fee_percentage: params.network_percent_of_fee,
+            lifetime_referrer_fee_percentage: params.lifetime_referrer_percent_of_fee,
+            name: acct.name.clone(),
+            owner: Authority::single_key(acct.owner_key),
+            active: Authority::single_key(acct.active_key),
+            options: AccountOptions { memo_key: acct.active_key, voting_account: PROXY_TO_SELF_ACCOUNT, ..Default::default() },
+            statistics: AccountStatisticsId(stats),
+            creation_time: t0,
+            ..Default::default()
+        });
+        if acct.is_lifetime_member {
+            upgrade_to_lifetime(&mut state, id);
+        }
+    }
+    // 6. Initial balances as claimable balance objects (1.15.x).
+    let mut allocated: i64 = 0;
+    for b in &genesis.initial_balances {
+        let asset = state.asset_by_symbol(&b.asset_symbol).ok_or_else(|| GenesisError::UnknownAsset(b.asset_symbol.clone()))?.id;
+        if asset == CORE_ASSET {
+            allocated += b.amount;
+        }
+        state.genesis_balances.create(|i| BalanceObject {
+            id: BalanceId(i),
+            owner: b.owner,
+            balance: Asset::new(b.amount, asset),
+            last_claim_date: TimePointSec(0),
+        });
+    }
+    if allocated > 0 {
+        state.balances.modify(0, |b| b.balance = 0);
+        state.asset_dynamic.modify(0, |d| d.current_supply = allocated);
+    }
+    // 7. Witnesses (1.6.0 reserved), then committee members, each with a vote id.
+    let placeholder = state.witnesses.create(|i| WitnessObject { id: WitnessId(i), ..Default::default() });
+    state.witnesses.remove(placeholder);
+    let mut next_vote: u32 = 0;
+    for w in &genesis.initial_witness_candidates {
+        let account = state.account_by_name(&w.owner_name).ok_or_else(|| GenesisError::UnknownAccount(w.owner_name.clone()))?.id;
+        state.witnesses.create(|i| WitnessObject {
+            id: WitnessId(i),
+            witness_account: account,
+            signing_key: w.block_signing_key,
+            vote_id: VoteId::new(ledger::ops::VoteType::Witness, next_vote),
+            ..Default::default()
+        });
+        next_vote += 1;
+    }
+    for c in &genesis.initial_committee_candidates {
+        let account = state.account_by_name(&c.owner_name).ok_or_else(|| GenesisError::UnknownAccount(c.owner_name.clone()))?.id;
+        state.committee_members.create(|i| CommitteeMemberObject {
+            id: CommitteeMemberId(i),
+            committee_member_account: account,
+            vote_id: VoteId::new(ledger::ops::VoteType::Committee, next_vote),
+            ..Default::default()
+        });
+        next_vote += 1;
+    }
+    // 8. The active sets and the first witness schedule (id order).
+    let active: Vec<WitnessId> = (1..=u64::from(genesis.initial_active_witnesses)).map(WitnessId).collect();
+    for w in &active {
+        if state.witnesses.get(w.0).is_none() {
+            return Err(GenesisError::Invalid(format!(
+                "initial_active_witnesses is {} but only {} witness candidates exist",
+                genesis.initial_active_witnesses,
+                genesis.initial_witness_candidates.len()
+            )));
+        }
+    }
+    let committee: Vec<CommitteeMemberId> = state.committee_members.iter().map(|(i, _)| CommitteeMemberId(i)).collect();
+    state.global.modify(0, |g| {
+        g.next_available_vote_id = next_vote;
+        g.active_witnesses = active.clone();
+        g.active_committee_members = committee;
+    });
+    state.witness_schedule.create(|i| WitnessScheduleObject { id: WitnessScheduleId(i), current_shuffled_witnesses: active });
+
+    // Genesis is the first "block" of the state hash chain: seal it.
+    state.seal_block_hash();
+    state.set_undo_enabled(true);
+    Ok(state)
+}
+
+/// chain_id = sha256 of the genesis JSON text exactly as loaded (application.cpp:516).
+pub fn chain_id_of_text(text: &str) -> ChainId {
+    ChainId(ledger::crypto::sha256(text.as_bytes()))
+}
