@@ -1,0 +1,351 @@
+//! [`Arena`]: the dense typed store of one object type, with its undo log and changed-set.
+//!
+//! Layout: one `Slot` per instance ever assigned (`slots.len() >= next`), holding the object (or a
+//! hole) and a `meta` word: `stamp << 1 | changed`. `stamp` is the serial of the last undo frame
+//! that recorded the slot; serials start at 1 and only grow, and `current_serial` is the top open
+//! frame's serial (0 when none or when undo is disabled), so "first touch in this frame" is one
+//! comparison. `changed` says the instance is in the changed-set for the state hash; every slot
+//! whose bit is set is listed in `changed` (which may also hold stale or duplicate entries: the
+//! bit is the truth).
+
+use super::{Index, Object, Undoable};
+use crate::encoding::Pack;
+use crate::ids::{ObjectId, INSTANCE_MAX};
+
+const CHANGED: u64 = 1;
+
+struct Slot<T> {
+    meta: u64,
+    value: Option<T>,
+}
+
+struct Frame {
+    serial: u64,
+    next_before: u64,
+    log_start: usize,
+}
+
+/// The version of `instance` before the frame that owns this record first touched it.
+struct Record<T> {
+    instance: u64,
+    old: Option<T>,
+    meta_before: u64,
+}
+
+/// A dense arena of objects of one type, indexed by instance (see the module doc of
+/// [`crate::graph`]).
+pub struct Arena<T: Object, I: Index<T> = ()> {
+    slots: Vec<Slot<T>>,
+    live: usize,
+    next: u64,
+    index: I,
+    undo_enabled: bool,
+    frames: Vec<Frame>,
+    /// Records of all open frames, oldest frame first; frame `k` owns `log[frames[k].log_start..]`
+    /// up to the next frame's start.
+    log: Vec<Record<T>>,
+    last_serial: u64,
+    current_serial: u64,
+    changed: Vec<u64>,
+    scratch: Vec<u8>,
+}
+
+impl<T: Object, I: Index<T>> Default for Arena<T, I> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Record the slot's previous version if this is its first touch in the current frame, and put it
+/// in the changed-set. Returns whether a record was pushed (then it is `log.last()`).
+#[inline(always)]
+fn touch<T: Clone>(
+    slot: &mut Slot<T>,
+    instance: u64,
+    current_serial: u64,
+    log: &mut Vec<Record<T>>,
+    changed: &mut Vec<u64>,
+) -> bool {
+    let first = current_serial != 0 && slot.meta >> 1 != current_serial;
+    if first {
+        log.push(Record { instance, old: slot.value.clone(), meta_before: slot.meta });
+        slot.meta = (current_serial << 1) | (slot.meta & CHANGED);
+    }
+    if slot.meta & CHANGED == 0 {
+        slot.meta |= CHANGED;
+        changed.push(instance);
+    }
+    first
+}
+
+impl<T: Object, I: Index<T>> Arena<T, I> {
+    /// An empty arena with undo enabled and `next_instance() == 0`.
+    pub fn new() -> Self {
+        Self::with_capacity(0)
+    }
+
+    /// An empty arena with room for `capacity` objects before it reallocates.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Arena {
+            slots: Vec::with_capacity(capacity),
+            live: 0,
+            next: 0,
+            index: I::default(),
+            undo_enabled: true,
+            frames: Vec::new(),
+            log: Vec::new(),
+            last_serial: 0,
+            current_serial: 0,
+            changed: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    #[inline]
+    pub fn get(&self, instance: u64) -> Option<&T> {
+        self.slots.get(usize::try_from(instance).ok()?)?.value.as_ref()
+    }
+
+    #[inline]
+    pub fn contains(&self, instance: u64) -> bool {
+        self.get(instance).is_some()
+    }
+
+    /// The instance the next `create` will assign.
+    #[inline]
+    pub fn next_instance(&self) -> u64 {
+        self.next
+    }
+
+    /// Number of live objects (holes excluded).
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    #[inline]
+    pub fn index(&self) -> &I {
+        &self.index
+    }
+
+    /// Live objects in ascending instance order.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, &T)> + '_ {
+        self.slots.iter().enumerate().filter_map(|(i, s)| s.value.as_ref().map(|v| (i as u64, v)))
+    }
+
+    /// Create an object at `next_instance()` (passed to `make`) and return its instance.
+    pub fn create(&mut self, make: impl FnOnce(u64) -> T) -> u64 {
+        let instance = self.next;
+        assert!(instance <= INSTANCE_MAX, "{}.{}: instance space exhausted", T::SPACE, T::TYPE);
+        let obj = make(instance);
+        let i = instance as usize;
+        assert!(i <= self.slots.len(), "slots cover every assigned instance");
+        if i == self.slots.len() {
+            self.slots.push(Slot { meta: 0, value: None });
+        }
+        let slot = &mut self.slots[i];
+        debug_assert!(slot.value.is_none(), "an unassigned instance holds no object");
+        touch(slot, instance, self.current_serial, &mut self.log, &mut self.changed);
+        self.index.insert(instance, &obj);
+        slot.value = Some(obj);
+        self.next += 1;
+        self.live += 1;
+        instance
+    }
+
+    /// Modify a live object in place; the secondary index sees the old and the new value.
+    ///
+    /// Panics if the object does not exist: evaluators check existence before they mutate.
+    #[inline]
+    pub fn modify<R>(&mut self, instance: u64, f: impl FnOnce(&mut T) -> R) -> R {
+        let slot = match self.slots.get_mut(instance as usize) {
+            Some(s) if s.value.is_some() => s,
+            _ => missing::<T>("modify", instance),
+        };
+        let first = touch(slot, instance, self.current_serial, &mut self.log, &mut self.changed);
+        let Some(value) = slot.value.as_mut() else { unreachable!("checked above") };
+        if !I::ACTIVE {
+            return f(value);
+        }
+        if first {
+            // The undo record already holds the old value: no second clone.
+            let r = f(value);
+            let old = self.log.last().and_then(|rec| rec.old.as_ref()).expect("record pushed by touch");
+            self.index.update(instance, old, value);
+            r
+        } else {
+            let old = value.clone();
+            let r = f(value);
+            self.index.update(instance, &old, value);
+            r
+        }
+    }
+
+    /// Remove a live object, leaving a hole (its instance is never reused), and return it.
+    ///
+    /// Panics if the object does not exist.
+    pub fn remove(&mut self, instance: u64) -> T {
+        let slot = match self.slots.get_mut(instance as usize) {
+            Some(s) if s.value.is_some() => s,
+            _ => missing::<T>("remove", instance),
+        };
+        touch(slot, instance, self.current_serial, &mut self.log, &mut self.changed);
+        let obj = slot.value.take().expect("checked above");
+        self.index.remove(instance, &obj);
+        self.live -= 1;
+        obj
+    }
+
+    fn restore_top_frame(&mut self, frame: Frame) {
+        let records = frame.log_start..self.log.len();
+        if I::ACTIVE {
+            // Two passes so an index with unique keys never sees two owners of one key.
+            for rec in &self.log[records.clone()] {
+                if let Some(current) = &self.slots[rec.instance as usize].value {
+                    self.index.remove(rec.instance, current);
+                }
+            }
+            for rec in &self.log[records.clone()] {
+                if let Some(old) = &rec.old {
+                    self.index.insert(rec.instance, old);
+                }
+            }
+        }
+        for rec in self.log.drain(records).rev() {
+            let slot = &mut self.slots[rec.instance as usize];
+            match (slot.value.is_some(), rec.old.is_some()) {
+                (true, false) => self.live -= 1,
+                (false, true) => self.live += 1,
+                _ => {}
+            }
+            slot.value = rec.old;
+            if rec.meta_before & CHANGED != 0 && slot.meta & CHANGED == 0 {
+                self.changed.push(rec.instance);
+            }
+            slot.meta = rec.meta_before;
+        }
+        self.next = frame.next_before;
+    }
+
+    fn reset_current_serial(&mut self) {
+        self.current_serial = self.frames.last().map_or(0, |f| f.serial);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn missing<T: Object>(what: &str, instance: u64) -> ! {
+    panic!("{what} of missing object {}", ObjectId::new(T::SPACE, T::TYPE, instance))
+}
+
+impl<T: Object, I: Index<T>> Undoable for Arena<T, I> {
+    #[inline]
+    fn begin(&mut self) {
+        if !self.undo_enabled {
+            return;
+        }
+        self.last_serial += 1;
+        self.frames.push(Frame { serial: self.last_serial, next_before: self.next, log_start: self.log.len() });
+        self.current_serial = self.last_serial;
+    }
+
+    fn undo(&mut self) {
+        assert!(self.undo_enabled, "undo on {}.{} with undo disabled", T::SPACE, T::TYPE);
+        let frame = self.frames.pop().unwrap_or_else(|| panic!("undo on {}.{} with no open frame", T::SPACE, T::TYPE));
+        self.restore_top_frame(frame);
+        self.reset_current_serial();
+    }
+
+    fn commit(&mut self) {
+        if !self.undo_enabled {
+            return;
+        }
+        assert_eq!(self.frames.len(), 1, "commit on {}.{} needs exactly one open frame (merge nested ones)", T::SPACE, T::TYPE);
+        // Stamps of the forgotten frame's serial stay in the slots; no open frame will match them.
+        self.frames.clear();
+        self.log.clear();
+        self.current_serial = 0;
+    }
+
+    #[inline]
+    fn merge(&mut self) {
+        if !self.undo_enabled {
+            return;
+        }
+        assert!(self.frames.len() >= 2, "merge on {}.{} needs two open frames", T::SPACE, T::TYPE);
+        let top = self.frames.pop().expect("checked above");
+        let lower = self.frames.last().expect("checked above").serial;
+        // Keep a record only if the lower frame has none for that instance (its older version wins);
+        // compact in place like `retain`, without allocating.
+        let mut write = top.log_start;
+        for read in top.log_start..self.log.len() {
+            let rec = &self.log[read];
+            let slot = &mut self.slots[rec.instance as usize];
+            slot.meta = (lower << 1) | (slot.meta & CHANGED);
+            if rec.meta_before >> 1 != lower {
+                self.log.swap(write, read);
+                write += 1;
+            }
+        }
+        self.log.truncate(write);
+        self.current_serial = lower;
+    }
+
+    fn forget_oldest(&mut self) {
+        if !self.undo_enabled {
+            return;
+        }
+        assert!(!self.frames.is_empty(), "forget_oldest on {}.{} with no open frame", T::SPACE, T::TYPE);
+        self.frames.remove(0);
+        let end = self.frames.first().map_or(self.log.len(), |f| f.log_start);
+        self.log.drain(..end);
+        for f in &mut self.frames {
+            f.log_start -= end;
+        }
+        self.reset_current_serial();
+    }
+
+    fn set_undo_enabled(&mut self, enabled: bool) {
+        assert!(self.frames.is_empty(), "set_undo_enabled on {}.{} with open frames", T::SPACE, T::TYPE);
+        self.undo_enabled = enabled;
+    }
+
+    #[inline]
+    fn undo_depth(&self) -> usize {
+        self.frames.len()
+    }
+
+    fn hash_changes(&mut self, h: &mut blake3::Hasher) {
+        let mut changed = std::mem::take(&mut self.changed);
+        changed.sort_unstable();
+        changed.dedup();
+        for &instance in &changed {
+            let slot = &mut self.slots[instance as usize];
+            if slot.meta & CHANGED == 0 {
+                continue; // undone since it was listed
+            }
+            slot.meta &= !CHANGED;
+            let buf = &mut self.scratch;
+            buf.clear();
+            buf.extend_from_slice(&[T::SPACE, T::TYPE]);
+            buf.extend_from_slice(&instance.to_le_bytes());
+            match &slot.value {
+                Some(v) => {
+                    buf.extend_from_slice(&[1, 0, 0, 0, 0]);
+                    v.pack(buf);
+                    let len = u32::try_from(buf.len() - 15).expect("object encoding under 4 GiB");
+                    buf[11..15].copy_from_slice(&len.to_le_bytes());
+                }
+                None => buf.push(0),
+            }
+            h.update(buf);
+        }
+        changed.clear();
+        self.changed = changed;
+    }
+}
