@@ -21,6 +21,7 @@ pub mod ext;
 pub mod ids;
 pub mod json;
 pub mod keys;
+pub mod ops;
 pub mod time;
 
 pub use encoding::{DecodeError, Pack, Reader, Unpack};
