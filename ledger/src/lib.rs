@@ -22,6 +22,7 @@ pub mod graph;
 pub mod ids;
 pub mod json;
 pub mod keys;
+pub mod ops;
 pub mod time;
 
 pub use encoding::{DecodeError, Pack, Reader, Unpack};
