@@ -16,6 +16,7 @@
 
 pub mod asset;
 pub mod authority;
+pub mod crypto;
 pub mod encoding;
 pub mod ext;
 pub mod ids;
