@@ -22,6 +22,7 @@ pub mod ext;
 pub mod ids;
 pub mod json;
 pub mod keys;
+pub mod sign_state;
 pub mod time;
 
 pub use encoding::{DecodeError, Pack, Reader, Unpack};
