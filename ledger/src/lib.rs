@@ -16,6 +16,7 @@
 
 pub mod asset;
 pub mod authority;
+pub mod crypto;
 pub mod encoding;
 pub mod ext;
 pub mod graph;
@@ -23,6 +24,7 @@ pub mod ids;
 pub mod json;
 pub mod keys;
 pub mod ops;
+pub mod sign_state;
 pub mod time;
 
 pub use encoding::{DecodeError, Pack, Reader, Unpack};
