@@ -18,6 +18,7 @@ pub mod asset;
 pub mod authority;
 pub mod encoding;
 pub mod ext;
+pub mod fees;
 pub mod ids;
 pub mod json;
 pub mod keys;
