@@ -16,6 +16,7 @@
 
 pub mod asset;
 pub mod authority;
+pub mod chain;
 pub mod encoding;
 pub mod ext;
 pub mod fees;
