@@ -20,6 +20,7 @@ pub mod chain;
 pub mod encoding;
 pub mod ext;
 pub mod fees;
+pub mod genesis;
 pub mod ids;
 pub mod json;
 pub mod keys;

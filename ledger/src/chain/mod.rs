@@ -276,7 +276,7 @@ impl ChainParameters {
         if maintenance <= u32::from(block) {
             return Err(E::MaintenanceNotLongerThanBlock { maintenance, block });
         }
-        if maintenance % u32::from(block) != 0 {
+        if !maintenance.is_multiple_of(u32::from(block)) {
             return Err(E::MaintenanceNotMultipleOfBlock { maintenance, block });
         }
         if self.maximum_transaction_size < MIN_TRANSACTION_SIZE_LIMIT {
