@@ -24,6 +24,7 @@ pub mod genesis;
 pub mod ids;
 pub mod json;
 pub mod keys;
+pub mod ops;
 pub mod time;
 
 pub use encoding::{DecodeError, Pack, Reader, Unpack};
