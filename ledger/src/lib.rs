@@ -16,13 +16,17 @@
 
 pub mod asset;
 pub mod authority;
+pub mod chain;
 pub mod crypto;
 pub mod encoding;
 pub mod ext;
+pub mod fees;
+pub mod genesis;
 pub mod graph;
 pub mod ids;
 pub mod json;
 pub mod keys;
+pub mod objects;
 pub mod ops;
 pub mod sign_state;
 pub mod time;
