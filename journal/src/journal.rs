@@ -18,9 +18,8 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{ChainIdHex, CorruptReason, JournalError};
 use crate::format::{
-    decode_index_entry, encode_index_entry, encode_record, record_checksum_ok, FileHeader, HeaderDefect,
-    RecordHeader, FILE_HEADER_LEN, FORMAT_VERSION, INDEX_ENTRY_LEN, PAYLOAD_MAX, RECORD_CHECKSUM_LEN,
-    RECORD_HEADER_LEN,
+    decode_index_entry, encode_index_entry, encode_record, record_checksum_ok, FileHeader, HeaderDefect, RecordHeader,
+    FILE_HEADER_LEN, FORMAT_VERSION, INDEX_ENTRY_LEN, PAYLOAD_MAX, RECORD_CHECKSUM_LEN, RECORD_HEADER_LEN,
 };
 use crate::recovery::{recover, OpenOptions, RecoveryReport};
 use crate::replay::Replay;
@@ -196,12 +195,8 @@ impl<S: Storage> Journal<S> {
         let (offset, payload_len) = self.locate(block_num)?;
         let mut bytes = vec![0u8; payload_len as usize + crate::format::RECORD_OVERHEAD];
         self.read_bytes(offset, &mut bytes)?;
-        let corrupt = |reason| JournalError::CorruptRecord {
-            path: self.journal_path.clone(),
-            block_num,
-            offset,
-            reason,
-        };
+        let corrupt =
+            |reason| JournalError::CorruptRecord { path: self.journal_path.clone(), block_num, offset, reason };
         let header = RecordHeader::decode(&bytes).ok_or(corrupt(CorruptReason::HeaderCheck))?;
         if header.block_num != block_num {
             return Err(corrupt(CorruptReason::NonConsecutive { found: header.block_num }));

@@ -180,8 +180,8 @@ pub(crate) fn recover<F: StorageFile>(
                     reason,
                 });
             };
-            let cut_offset = requested_offset
-                .ok_or(JournalError::TruncateAfterDamage { requested, damaged: expected })?;
+            let cut_offset =
+                requested_offset.ok_or(JournalError::TruncateAfterDamage { requested, damaged: expected })?;
             let cut_from_block = requested.max(first);
             report.corrupt_cut = Some(CorruptCut {
                 damaged_block: expected,
@@ -256,7 +256,15 @@ struct IndexCheck<'a, F> {
 
 impl<'a, F: StorageFile> IndexCheck<'a, F> {
     fn new(index: &'a mut F) -> Self {
-        IndexCheck { index, buf: Vec::new(), buf_start: 0, rewriting: false, rewrite_start: 0, out: Vec::new(), written: 0 }
+        IndexCheck {
+            index,
+            buf: Vec::new(),
+            buf_start: 0,
+            rewriting: false,
+            rewrite_start: 0,
+            out: Vec::new(),
+            written: 0,
+        }
     }
 
     /// Entry `i` should say: record at `offset` with a payload of `payload_len` bytes.
