@@ -124,6 +124,7 @@ pub struct OrderBook {
     free_level: u32,
     sides: [SideLevels; 2],
     index: IdIndex,
+    empty_level_slack: usize,
 }
 
 impl OrderBook {
@@ -144,7 +145,15 @@ impl OrderBook {
                 SideLevels { keys: Vec::with_capacity(orders), empties: 0 },
             ],
             index: IdIndex::with_capacity_and_hasher(orders, Default::default()),
+            empty_level_slack: EMPTY_LEVELS_SLACK,
         }
+    }
+
+    /// How many emptied levels a side may park before they are dropped (and then only when they
+    /// also outnumber the live levels two to one). A tuning and testing knob; no effect on
+    /// behaviour.
+    pub fn set_empty_level_slack(&mut self, levels: usize) {
+        self.empty_level_slack = levels;
     }
 
     /// Number of price levels (non-empty) on a side.
@@ -294,6 +303,7 @@ impl OrderBook {
     }
 
     fn level_emptied(&mut self, side: Side, lv: u32) {
+        let slack = self.empty_level_slack;
         let s = &mut self.sides[side.index()];
         if s.keys.last().map(|k| k.level) == Some(lv) {
             s.keys.pop();
@@ -309,7 +319,7 @@ impl OrderBook {
             }
         } else {
             s.empties += 1;
-            if s.empties > EMPTY_LEVELS_SLACK && s.empties > 2 * (s.keys.len() - s.empties) {
+            if s.empties > slack && s.empties > 2 * (s.keys.len() - s.empties) {
                 self.compact(side);
             }
         }
