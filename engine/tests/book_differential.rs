@@ -71,8 +71,8 @@ fn random_price(rng: &mut Rng, side: Side, extreme: bool) -> Price {
 
 fn random_amount(rng: &mut Rng) -> i64 {
     match rng.below(10) {
-        0..=2 => rng.range(1, 12),          // dust-sized
-        3..=7 => rng.range(10, 2_000),      // ordinary
+        0..=2 => rng.range(1, 12),         // dust-sized
+        3..=7 => rng.range(10, 2_000),     // ordinary
         _ => rng.range(1_000, 10_000_000), // large
     }
 }

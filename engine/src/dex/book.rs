@@ -345,7 +345,14 @@ impl OrderBook {
         self.free_slot(i);
     }
 
-    fn fill_event(&self, who: (u64, AccountId, Side), pays: i64, receives: i64, price: Price, maker: bool) -> BookEvent {
+    fn fill_event(
+        &self,
+        who: (u64, AccountId, Side),
+        pays: i64,
+        receives: i64,
+        price: Price,
+        maker: bool,
+    ) -> BookEvent {
         let (id, seller, side) = who;
         let (b, q) = self.asset_ids(side);
         BookEvent::Fill(Fill {
@@ -359,11 +366,7 @@ impl OrderBook {
     }
 
     fn cull_event(&self, id: u64, seller: AccountId, side: Side, refund: i64) -> BookEvent {
-        BookEvent::Cull(Cull {
-            order_id: LimitOrderId(id),
-            seller,
-            refund: Asset::new(refund, self.asset_ids(side).0),
-        })
+        BookEvent::Cull(Cull { order_id: LimitOrderId(id), seller, refund: Asset::new(refund, self.asset_ids(side).0) })
     }
 
     /// Would this taker be gone after matching (fill-or-kill)? Reads only.

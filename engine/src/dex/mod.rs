@@ -291,10 +291,8 @@ pub(crate) fn updated_order(
     if price.base.asset_id != old.sell_price.base.asset_id || price.quote.asset_id != old.sell_price.quote.asset_id {
         return Err(BookError::PriceAssetsChanged { id: old.id });
     }
-    let for_sale = old
-        .for_sale
-        .checked_add(delta_for_sale)
-        .ok_or(BookError::BadAmount { id: old.id, for_sale: i64::MAX })?;
+    let for_sale =
+        old.for_sale.checked_add(delta_for_sale).ok_or(BookError::BadAmount { id: old.id, for_sale: i64::MAX })?;
     let new = Order { for_sale, sell_price: price, ..*old };
     validate_order(pair, &new)?;
     Ok(new)

@@ -102,7 +102,8 @@ impl ReferenceBook {
                 MatchResult::TakerDust => break,
                 MatchResult::Trade(t) => t,
             };
-            let taker_alive = fill(&mut taker, trade.taker_pays, trade.taker_receives, trade.cull_taker, &maker, false, events);
+            let taker_alive =
+                fill(&mut taker, trade.taker_pays, trade.taker_receives, trade.cull_taker, &maker, false, events);
             let mut maker_now = maker;
             let maker_alive = fill(&mut maker_now, trade.taker_receives, trade.taker_pays, true, &maker, true, events);
             self.remove(maker.id);
@@ -197,9 +198,8 @@ impl LimitOrderBook for ReferenceBook {
         let rest = self.run_taker(order, events);
         Ok(match rest {
             None => {
-                let culled = events[culls_before..]
-                    .iter()
-                    .any(|e| matches!(e, BookEvent::Cull(c) if c.order_id == order.id));
+                let culled =
+                    events[culls_before..].iter().any(|e| matches!(e, BookEvent::Cull(c) if c.order_id == order.id));
                 if culled {
                     TakerOutcome::Culled
                 } else {
