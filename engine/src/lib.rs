@@ -10,12 +10,14 @@
 //! - [`evaluators`]: one module per operation family, each `evaluate` (read-only) then `apply`.
 //! - [`maintenance`]: what the maintenance block does.
 //! - [`error`]: [`error::Rejection`], every reason a transaction can be refused.
+//! - [`dex`]: the order book (fast and reference) and the fill rules of limit orders.
 //! - [`query`]: read-only views in the JSON shapes of the BitShares API.
 //!
 //! Nothing here reads a clock, touches a file or uses randomness: the block timestamp is the
 //! only time, so replay and simulation are exact.
 
 pub mod chain;
+pub mod dex;
 pub mod error;
 pub mod evaluators;
 pub mod genesis;

@@ -1,0 +1,681 @@
+//! The fast order book for one market pair (both directions), and [`Books`], the map of pairs.
+//!
+//! Layout, chosen for the hot path (`limit_order_create/cancel/update` at millions per second):
+//! * Orders live in a slab (`Vec<Slot>`, free list); an id → slot hash index (multiplicative
+//!   hash, never iterated) finds them. Each price level keeps its orders as an intrusive doubly
+//!   linked list in id order, so cancel and unlink are O(1).
+//! * Levels live in a second slab. Each side keeps its levels in a `Vec` sorted by price value
+//!   ascending, **best at the end**: the best level is `last()`, consuming it is a `pop()`, and
+//!   inserting a level near the top of the book moves only the few levels above it.
+//! * BitShares prices are arbitrary ratios, so there is no tick array: a level is found by binary
+//!   search with exact cross-multiplication (`value_cmp`). Orders at 1/2 and 2/4 share a level.
+//! * A level that empties in the middle of a side is kept (lazily, `empties` counts them) so
+//!   that the next order at that price, the common case when orders move around a price grid,
+//!   finds it without shifting the vector. The last level of a side is never empty (emptied top
+//!   levels are popped at once), so `last()` is always the best price. When empties outnumber
+//!   live levels by far, one linear pass drops them (amortised O(1)).
+//!
+//! Once the slabs, the index and the caller's event vector have grown to the working size, no
+//! command allocates.
+//!
+//! What it must never do: reorder orders of equal price other than by id, leave the book crossed,
+//! or change anything when a command fails or a fill-or-kill is killed.
+
+use super::matching::{self, MatchResult};
+use super::{
+    updated_order, validate_order, BookError, BookEvent, Cull, Depth, Fill, LevelView, LimitOrderBook, MarketPair,
+    Order, Side, TakerOutcome, TimeInForce,
+};
+use ledger::asset::{Asset, Price};
+use ledger::ids::{AccountId, AssetId, LimitOrderId};
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+const NIL: u32 = u32::MAX;
+
+/// Drop lazily kept empty levels once there are more than this many and more than live ones.
+const EMPTY_LEVELS_SLACK: usize = 1024;
+
+/// Multiplicative hash for dense u64 ids. The index is only looked up, never iterated, so its
+/// order cannot leak into state.
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        let h = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 32);
+    }
+}
+
+type IdIndex = HashMap<u64, u32, BuildHasherDefault<IdHasher>>;
+
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    id: u64,
+    seller: AccountId,
+    for_sale: i64,
+    /// `sell_price` amounts; the asset ids follow from the side.
+    pb: i64,
+    pq: i64,
+    prev: u32,
+    /// Next order in the level, or the next free slot.
+    next: u32,
+    level: u32,
+    side: Side,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Level {
+    head: u32,
+    tail: u32,
+    total: i64,
+    count: u32,
+}
+
+/// A level's place in its side's sorted vector.
+#[derive(Clone, Copy, Debug)]
+struct LevelKey {
+    pb: i64,
+    pq: i64,
+    level: u32,
+}
+
+#[derive(Clone, Debug, Default)]
+struct SideLevels {
+    /// Ascending by value; best (highest `pb/pq`) last; `last()` is never an empty level.
+    keys: Vec<LevelKey>,
+    empties: usize,
+}
+
+/// The taker's running state while it matches.
+#[derive(Clone, Copy, Debug)]
+struct Taker {
+    id: u64,
+    seller: AccountId,
+    for_sale: i64,
+    pb: i64,
+    pq: i64,
+    side: Side,
+}
+
+/// How matching left the taker.
+enum TakerEnd {
+    Alive,
+    Filled,
+    Culled,
+}
+
+/// The fast order book of one market pair. See the module doc for the layout.
+#[derive(Clone, Debug)]
+pub struct OrderBook {
+    pair: MarketPair,
+    slots: Vec<Slot>,
+    free_slot: u32,
+    levels: Vec<Level>,
+    free_level: u32,
+    sides: [SideLevels; 2],
+    index: IdIndex,
+    empty_level_slack: usize,
+}
+
+impl OrderBook {
+    pub fn new(pair: MarketPair) -> Self {
+        Self::with_capacity(pair, 0)
+    }
+
+    /// A book pre-sized for `orders` resting orders, so that it does not allocate below that.
+    pub fn with_capacity(pair: MarketPair, orders: usize) -> Self {
+        OrderBook {
+            pair,
+            slots: Vec::with_capacity(orders),
+            free_slot: NIL,
+            levels: Vec::with_capacity(orders),
+            free_level: NIL,
+            sides: [
+                SideLevels { keys: Vec::with_capacity(orders), empties: 0 },
+                SideLevels { keys: Vec::with_capacity(orders), empties: 0 },
+            ],
+            index: IdIndex::with_capacity_and_hasher(orders, Default::default()),
+            empty_level_slack: EMPTY_LEVELS_SLACK,
+        }
+    }
+
+    /// How many emptied levels a side may park before they are dropped (and then only when they
+    /// also outnumber the live levels two to one). A tuning and testing knob; no effect on
+    /// behaviour.
+    pub fn set_empty_level_slack(&mut self, levels: usize) {
+        self.empty_level_slack = levels;
+    }
+
+    /// Number of price levels (non-empty) on a side.
+    pub fn level_count(&self, side: Side) -> usize {
+        let s = &self.sides[side.index()];
+        s.keys.len() - s.empties
+    }
+
+    fn asset_ids(&self, side: Side) -> (AssetId, AssetId) {
+        match side {
+            Side::Ask => (self.pair.base, self.pair.quote),
+            Side::Bid => (self.pair.quote, self.pair.base),
+        }
+    }
+
+    fn price_of(&self, side: Side, pb: i64, pq: i64) -> Price {
+        let (b, q) = self.asset_ids(side);
+        Price::new(Asset::new(pb, b), Asset::new(pq, q))
+    }
+
+    fn order_of(&self, s: &Slot) -> Order {
+        Order {
+            id: LimitOrderId(s.id),
+            seller: s.seller,
+            for_sale: s.for_sale,
+            sell_price: self.price_of(s.side, s.pb, s.pq),
+        }
+    }
+
+    fn alloc_slot(&mut self, slot: Slot) -> u32 {
+        if self.free_slot != NIL {
+            let i = self.free_slot;
+            self.free_slot = self.slots[i as usize].next;
+            self.slots[i as usize] = slot;
+            i
+        } else {
+            self.slots.push(slot);
+            (self.slots.len() - 1) as u32
+        }
+    }
+
+    fn free_slot(&mut self, i: u32) {
+        self.slots[i as usize].next = self.free_slot;
+        self.free_slot = i;
+    }
+
+    fn alloc_level(&mut self) -> u32 {
+        let level = Level { head: NIL, tail: NIL, total: 0, count: 0 };
+        if self.free_level != NIL {
+            let i = self.free_level;
+            self.free_level = self.levels[i as usize].head;
+            self.levels[i as usize] = level;
+            i
+        } else {
+            self.levels.push(level);
+            (self.levels.len() - 1) as u32
+        }
+    }
+
+    fn free_level(&mut self, i: u32) {
+        self.levels[i as usize].head = self.free_level;
+        self.free_level = i;
+    }
+
+    /// The level holding price `pb/pq` on `side`, created (or revived) if needed.
+    fn level_for(&mut self, side: Side, pb: i64, pq: i64) -> u32 {
+        let keys = &self.sides[side.index()].keys;
+        // Fast path: the best level, where most activity is.
+        if let Some(k) = keys.last() {
+            match matching::value_cmp(k.pb, k.pq, pb, pq) {
+                std::cmp::Ordering::Equal => return k.level,
+                std::cmp::Ordering::Less => {
+                    let level = self.alloc_level();
+                    self.sides[side.index()].keys.push(LevelKey { pb, pq, level });
+                    return level;
+                }
+                std::cmp::Ordering::Greater => {}
+            }
+        }
+        match keys.binary_search_by(|k| matching::value_cmp(k.pb, k.pq, pb, pq)) {
+            Ok(pos) => {
+                let level = keys[pos].level;
+                if self.levels[level as usize].count == 0 {
+                    self.sides[side.index()].empties -= 1;
+                }
+                level
+            }
+            Err(pos) => {
+                let level = self.alloc_level();
+                self.sides[side.index()].keys.insert(pos, LevelKey { pb, pq, level });
+                level
+            }
+        }
+    }
+
+    /// Link slot `i` into its level in id order and account for it.
+    fn link(&mut self, i: u32) {
+        let Slot { id, for_sale, pb, pq, side, .. } = self.slots[i as usize];
+        let lv = self.level_for(side, pb, pq);
+        let level = self.levels[lv as usize];
+        // New orders carry the highest id and append; an updated order walks back to its place.
+        let mut after = level.tail;
+        while after != NIL && self.slots[after as usize].id > id {
+            after = self.slots[after as usize].prev;
+        }
+        let before = if after == NIL { level.head } else { self.slots[after as usize].next };
+        {
+            let s = &mut self.slots[i as usize];
+            s.prev = after;
+            s.next = before;
+            s.level = lv;
+        }
+        if after == NIL {
+            self.levels[lv as usize].head = i;
+        } else {
+            self.slots[after as usize].next = i;
+        }
+        if before == NIL {
+            self.levels[lv as usize].tail = i;
+        } else {
+            self.slots[before as usize].prev = i;
+        }
+        let l = &mut self.levels[lv as usize];
+        l.total += for_sale;
+        l.count += 1;
+    }
+
+    /// Unlink slot `i` from its level; drop or park the level if it emptied.
+    fn unlink(&mut self, i: u32) {
+        let Slot { prev, next, level: lv, for_sale, side, .. } = self.slots[i as usize];
+        if prev == NIL {
+            self.levels[lv as usize].head = next;
+        } else {
+            self.slots[prev as usize].next = next;
+        }
+        if next == NIL {
+            self.levels[lv as usize].tail = prev;
+        } else {
+            self.slots[next as usize].prev = prev;
+        }
+        let l = &mut self.levels[lv as usize];
+        l.total -= for_sale;
+        l.count -= 1;
+        if l.count == 0 {
+            self.level_emptied(side, lv);
+        }
+    }
+
+    fn level_emptied(&mut self, side: Side, lv: u32) {
+        let slack = self.empty_level_slack;
+        let s = &mut self.sides[side.index()];
+        if s.keys.last().map(|k| k.level) == Some(lv) {
+            s.keys.pop();
+            self.free_level(lv);
+            // Keep the invariant: the last level of a side is live.
+            while let Some(k) = self.sides[side.index()].keys.last().copied() {
+                if self.levels[k.level as usize].count != 0 {
+                    break;
+                }
+                self.sides[side.index()].keys.pop();
+                self.sides[side.index()].empties -= 1;
+                self.free_level(k.level);
+            }
+        } else {
+            s.empties += 1;
+            if s.empties > slack && s.empties > 2 * (s.keys.len() - s.empties) {
+                self.compact(side);
+            }
+        }
+    }
+
+    fn compact(&mut self, side: Side) {
+        let mut keys = std::mem::take(&mut self.sides[side.index()].keys);
+        keys.retain(|k| {
+            let live = self.levels[k.level as usize].count != 0;
+            if !live {
+                self.levels[k.level as usize].head = self.free_level;
+                self.free_level = k.level;
+            }
+            live
+        });
+        self.sides[side.index()] = SideLevels { keys, empties: 0 };
+    }
+
+    /// Remove slot `i` entirely (it must be linked).
+    fn remove_slot(&mut self, i: u32) {
+        self.unlink(i);
+        self.index.remove(&self.slots[i as usize].id);
+        self.free_slot(i);
+    }
+
+    fn fill_event(
+        &self,
+        who: (u64, AccountId, Side),
+        pays: i64,
+        receives: i64,
+        price: Price,
+        maker: bool,
+    ) -> BookEvent {
+        let (id, seller, side) = who;
+        let (b, q) = self.asset_ids(side);
+        BookEvent::Fill(Fill {
+            order_id: LimitOrderId(id),
+            seller,
+            pays: Asset::new(pays, b),
+            receives: Asset::new(receives, q),
+            fill_price: price,
+            is_maker: maker,
+        })
+    }
+
+    fn cull_event(&self, id: u64, seller: AccountId, side: Side, refund: i64) -> BookEvent {
+        BookEvent::Cull(Cull { order_id: LimitOrderId(id), seller, refund: Asset::new(refund, self.asset_ids(side).0) })
+    }
+
+    /// Would this taker be gone after matching (fill-or-kill)? Reads only.
+    fn would_be_gone(&self, t: &Taker) -> bool {
+        let mut left = t.for_sale;
+        for key in self.sides[t.side.opposite().index()].keys.iter().rev() {
+            if !matching::crosses(key.pb, key.pq, t.pb, t.pq) {
+                break;
+            }
+            let mut cur = self.levels[key.level as usize].head;
+            while cur != NIL {
+                let m = &self.slots[cur as usize];
+                match matching::match_amounts(left, m.for_sale, m.pb, m.pq) {
+                    MatchResult::TakerDust => return true,
+                    MatchResult::Trade(tr) => {
+                        left -= tr.taker_pays;
+                        if left == 0 || tr.cull_taker && matching::is_dust_amounts(left, t.pb, t.pq) {
+                            return true;
+                        }
+                    }
+                }
+                cur = m.next;
+            }
+        }
+        matching::is_dust_amounts(left, t.pb, t.pq)
+    }
+
+    /// The matching loop of `apply_order` for a taker that is not linked into the book.
+    fn run_taker(&mut self, t: &mut Taker, events: &mut Vec<BookEvent>) -> TakerEnd {
+        let opp = t.side.opposite();
+        loop {
+            let Some(key) = self.sides[opp.index()].keys.last().copied() else { break };
+            if !matching::crosses(key.pb, key.pq, t.pb, t.pq) {
+                break;
+            }
+            let m = self.levels[key.level as usize].head;
+            debug_assert!(m != NIL, "the best level of a side is never empty");
+            let maker = self.slots[m as usize];
+            let trade = match matching::match_amounts(t.for_sale, maker.for_sale, maker.pb, maker.pq) {
+                MatchResult::TakerDust => break,
+                MatchResult::Trade(tr) => tr,
+            };
+            let fill_price = self.price_of(opp, maker.pb, maker.pq);
+            // Taker side of `fill_limit_order`, then the maker side: the order bitshares-core
+            // pushes the virtual operations in.
+            let taker_who = (t.id, t.seller, t.side);
+            events.push(self.fill_event(taker_who, trade.taker_pays, trade.taker_receives, fill_price, false));
+            t.for_sale -= trade.taker_pays;
+            let taker_end = if t.for_sale == 0 {
+                TakerEnd::Filled
+            } else if trade.cull_taker && matching::is_dust_amounts(t.for_sale, t.pb, t.pq) {
+                events.push(self.cull_event(t.id, t.seller, t.side, t.for_sale));
+                TakerEnd::Culled
+            } else {
+                TakerEnd::Alive
+            };
+            let maker_who = (maker.id, maker.seller, opp);
+            events.push(self.fill_event(maker_who, trade.taker_receives, trade.taker_pays, fill_price, true));
+            let left = maker.for_sale - trade.taker_receives;
+            if left == 0 {
+                self.remove_slot(m);
+            } else if matching::is_dust_amounts(left, maker.pb, maker.pq) {
+                events.push(self.cull_event(maker.id, maker.seller, opp, left));
+                self.remove_slot(m);
+            } else {
+                self.slots[m as usize].for_sale = left;
+                self.levels[key.level as usize].total -= trade.taker_receives;
+            }
+            if !matches!(taker_end, TakerEnd::Alive) {
+                return taker_end;
+            }
+        }
+        if matching::is_dust_amounts(t.for_sale, t.pb, t.pq) {
+            events.push(self.cull_event(t.id, t.seller, t.side, t.for_sale));
+            return TakerEnd::Culled;
+        }
+        TakerEnd::Alive
+    }
+
+    fn rest(&mut self, t: &Taker) {
+        let slot = Slot {
+            id: t.id,
+            seller: t.seller,
+            for_sale: t.for_sale,
+            pb: t.pb,
+            pq: t.pq,
+            prev: NIL,
+            next: NIL,
+            level: NIL,
+            side: t.side,
+        };
+        let i = self.alloc_slot(slot);
+        self.index.insert(t.id, i);
+        self.link(i);
+    }
+
+    fn taker_of(order: &Order, side: Side) -> Taker {
+        Taker {
+            id: order.id.0,
+            seller: order.seller,
+            for_sale: order.for_sale,
+            pb: order.sell_price.base.amount,
+            pq: order.sell_price.quote.amount,
+            side,
+        }
+    }
+
+    /// Every invariant of the module doc, checked from scratch (tests and debugging).
+    pub fn check_invariants(&self) {
+        let mut seen = 0usize;
+        for side in [Side::Ask, Side::Bid] {
+            let s = &self.sides[side.index()];
+            let mut empties = 0;
+            for (n, k) in s.keys.iter().enumerate() {
+                if n > 0 {
+                    let p = s.keys[n - 1];
+                    assert!(matching::value_cmp(p.pb, p.pq, k.pb, k.pq).is_lt(), "levels out of order");
+                }
+                let l = self.levels[k.level as usize];
+                if l.count == 0 {
+                    empties += 1;
+                    assert!(n + 1 != s.keys.len(), "best level is empty");
+                    continue;
+                }
+                let (mut cur, mut count, mut total, mut last_id) = (l.head, 0, 0i64, None);
+                while cur != NIL {
+                    let o = self.slots[cur as usize];
+                    assert_eq!(o.level, k.level);
+                    assert!(matching::value_cmp(o.pb, o.pq, k.pb, k.pq).is_eq());
+                    assert!(last_id < Some(o.id), "level not in id order");
+                    assert!(!matching::is_dust_amounts(o.for_sale, o.pb, o.pq), "dust order rests");
+                    assert_eq!(self.index.get(&o.id), Some(&cur));
+                    last_id = Some(o.id);
+                    count += 1;
+                    total += o.for_sale;
+                    cur = o.next;
+                }
+                assert_eq!((count, total), (l.count, l.total));
+                seen += count as usize;
+            }
+            assert_eq!(empties, s.empties);
+        }
+        assert_eq!(seen, self.index.len());
+        if let (Some(a), Some(b)) = (self.sides[0].keys.last(), self.sides[1].keys.last()) {
+            assert!(!matching::crosses(a.pb, a.pq, b.pb, b.pq), "book is crossed");
+        }
+    }
+}
+
+impl LimitOrderBook for OrderBook {
+    fn pair(&self) -> MarketPair {
+        self.pair
+    }
+
+    fn insert(&mut self, order: Order) -> Result<(), BookError> {
+        let side = validate_order(&self.pair, &order)?;
+        if self.index.contains_key(&order.id.0) {
+            return Err(BookError::DuplicateOrder { id: order.id });
+        }
+        let t = Self::taker_of(&order, side);
+        if let Some(k) = self.sides[side.opposite().index()].keys.last() {
+            if matching::crosses(k.pb, k.pq, t.pb, t.pq) {
+                return Err(BookError::Crossing { id: order.id });
+            }
+        }
+        self.rest(&t);
+        Ok(())
+    }
+
+    fn match_taker(
+        &mut self,
+        order: Order,
+        tif: TimeInForce,
+        events: &mut Vec<BookEvent>,
+    ) -> Result<TakerOutcome, BookError> {
+        let side = validate_order(&self.pair, &order)?;
+        if self.index.contains_key(&order.id.0) {
+            return Err(BookError::DuplicateOrder { id: order.id });
+        }
+        let mut t = Self::taker_of(&order, side);
+        if tif == TimeInForce::FillOrKill && !self.would_be_gone(&t) {
+            return Ok(TakerOutcome::Killed);
+        }
+        Ok(match self.run_taker(&mut t, events) {
+            TakerEnd::Filled => TakerOutcome::Filled,
+            TakerEnd::Culled => TakerOutcome::Culled,
+            TakerEnd::Alive if tif == TimeInForce::ImmediateOrCancel => TakerOutcome::Cancelled { refund: t.for_sale },
+            TakerEnd::Alive => {
+                self.rest(&t);
+                TakerOutcome::Rested { for_sale: t.for_sale }
+            }
+        })
+    }
+
+    fn cancel(&mut self, id: LimitOrderId) -> Option<Order> {
+        let i = *self.index.get(&id.0)?;
+        let o = self.order_of(&self.slots[i as usize]);
+        self.remove_slot(i);
+        Some(o)
+    }
+
+    fn update(
+        &mut self,
+        id: LimitOrderId,
+        new_price: Option<Price>,
+        delta_for_sale: i64,
+        events: &mut Vec<BookEvent>,
+    ) -> Result<TakerOutcome, BookError> {
+        let i = *self.index.get(&id.0).ok_or(BookError::UnknownOrder { id })?;
+        let slot = self.slots[i as usize];
+        let old = self.order_of(&slot);
+        let new = updated_order(&self.pair, &old, new_price, delta_for_sale)?;
+        self.unlink(i);
+        let mut t = Self::taker_of(&new, slot.side);
+        let end = self.run_taker(&mut t, events);
+        Ok(match end {
+            TakerEnd::Alive => {
+                let s = &mut self.slots[i as usize];
+                s.for_sale = t.for_sale;
+                s.pb = t.pb;
+                s.pq = t.pq;
+                self.link(i);
+                TakerOutcome::Rested { for_sale: t.for_sale }
+            }
+            gone => {
+                self.index.remove(&id.0);
+                self.free_slot(i);
+                if matches!(gone, TakerEnd::Culled) {
+                    TakerOutcome::Culled
+                } else {
+                    TakerOutcome::Filled
+                }
+            }
+        })
+    }
+
+    fn get(&self, id: LimitOrderId) -> Option<Order> {
+        self.index.get(&id.0).map(|&i| self.order_of(&self.slots[i as usize]))
+    }
+
+    fn best(&self, side: Side) -> Option<Price> {
+        let k = self.sides[side.index()].keys.last()?;
+        let head = self.levels[k.level as usize].head;
+        let s = &self.slots[head as usize];
+        Some(self.price_of(side, s.pb, s.pq))
+    }
+
+    fn depth(&self, levels: usize) -> Depth {
+        let side_depth = |side: Side| -> Vec<LevelView> {
+            self.sides[side.index()]
+                .keys
+                .iter()
+                .rev()
+                .filter(|k| self.levels[k.level as usize].count != 0)
+                .take(levels)
+                .map(|k| {
+                    let l = &self.levels[k.level as usize];
+                    LevelView {
+                        price: matching::reduced(self.price_of(side, k.pb, k.pq)),
+                        for_sale: l.total,
+                        orders: l.count,
+                    }
+                })
+                .collect()
+        };
+        Depth { asks: side_depth(Side::Ask), bids: side_depth(Side::Bid) }
+    }
+
+    /// O(orders in the book): a query, not a hot-path operation.
+    fn orders_of(&self, seller: AccountId) -> Vec<Order> {
+        let mut out: Vec<Order> = self
+            .index
+            .values()
+            .map(|&i| &self.slots[i as usize])
+            .filter(|s| s.seller == seller)
+            .map(|s| self.order_of(s))
+            .collect();
+        out.sort_unstable_by_key(|o| o.id);
+        out
+    }
+
+    fn len(&self) -> usize {
+        self.index.len()
+    }
+}
+
+/// All markets' books, by normalized pair (deterministic iteration order).
+#[derive(Clone, Debug, Default)]
+pub struct Books {
+    books: BTreeMap<MarketPair, OrderBook>,
+}
+
+impl Books {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The book of the market of `a` and `b`, created empty on first use.
+    pub fn book_mut(&mut self, a: AssetId, b: AssetId) -> &mut OrderBook {
+        let pair = MarketPair::new(a, b);
+        self.books.entry(pair).or_insert_with(|| OrderBook::new(pair))
+    }
+
+    pub fn book(&self, a: AssetId, b: AssetId) -> Option<&OrderBook> {
+        self.books.get(&MarketPair::new(a, b))
+    }
+
+    /// Markets with at least one order, in pair order.
+    pub fn markets(&self) -> impl Iterator<Item = (&MarketPair, &OrderBook)> {
+        self.books.iter().filter(|(_, b)| !b.is_empty())
+    }
+}
