@@ -9,7 +9,6 @@
 //! bit is the truth).
 
 use super::{Index, Object, Undoable};
-use crate::encoding::Pack;
 use crate::ids::{ObjectId, INSTANCE_MAX};
 
 const CHANGED: u64 = 1;
@@ -265,7 +264,13 @@ impl<T: Object, I: Index<T>> Undoable for Arena<T, I> {
         if !self.undo_enabled {
             return;
         }
-        assert_eq!(self.frames.len(), 1, "commit on {}.{} needs exactly one open frame (merge nested ones)", T::SPACE, T::TYPE);
+        assert_eq!(
+            self.frames.len(),
+            1,
+            "commit on {}.{} needs exactly one open frame (merge nested ones)",
+            T::SPACE,
+            T::TYPE
+        );
         // Stamps of the forgotten frame's serial stay in the slots; no open frame will match them.
         self.frames.clear();
         self.log.clear();
