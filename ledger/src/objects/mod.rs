@@ -12,3 +12,30 @@ mod chain;
 pub use account::*;
 pub use asset::*;
 pub use chain::*;
+
+/// Tie each object type to its `space.type` for the object graph.
+macro_rules! objects {
+    ($($ty:ty => $space:literal . $type:literal),* $(,)?) => {$(
+        impl crate::graph::Object for $ty {
+            const SPACE: u8 = $space;
+            const TYPE: u8 = $type;
+        }
+    )*};
+}
+
+objects! {
+    AccountObject => 1 . 2,
+    AssetObject => 1 . 3,
+    CommitteeMemberObject => 1 . 5,
+    WitnessObject => 1 . 6,
+    BalanceObject => 1 . 15,
+    GlobalPropertyObject => 2 . 0,
+    DynamicGlobalPropertyObject => 2 . 1,
+    AssetDynamicDataObject => 2 . 3,
+    AccountBalanceObject => 2 . 5,
+    AccountStatisticsObject => 2 . 6,
+    TransactionHistoryObject => 2 . 7,
+    BlockSummaryObject => 2 . 8,
+    ChainPropertyObject => 2 . 11,
+    WitnessScheduleObject => 2 . 12,
+}
