@@ -16,6 +16,7 @@
 
 pub mod asset;
 pub mod authority;
+pub mod block;
 pub mod chain;
 pub mod crypto;
 pub mod encoding;
@@ -30,5 +31,6 @@ pub mod objects;
 pub mod ops;
 pub mod sign_state;
 pub mod time;
+pub mod transaction;
 
 pub use encoding::{DecodeError, Pack, Reader, Unpack};

@@ -544,7 +544,8 @@ impl ChainParameters {
                 "maximum_time_until_expiration must exceed block_interval",
             ));
         }
-        if i64::from(self.maximum_proposal_lifetime) - i64::from(self.committee_proposal_review_period) <= i64::from(bi) {
+        if i64::from(self.maximum_proposal_lifetime) - i64::from(self.committee_proposal_review_period) <= i64::from(bi)
+        {
             return Err(ValidateError::rule(
                 "bad_committee_proposal_review_period",
                 "committee_proposal_review_period must leave more than one block interval of proposal lifetime",
