@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 
 /// The dev chain's id: sha256 of the embedded dev genesis text.
 pub fn dev_chain_id() -> ChainId {
-    engine::genesis::chain_id_of_text(ledger::genesis::DEV_GENESIS_JSON)
+    ChainId(ledger::genesis::chain_id_of_text(ledger::genesis::DEV_GENESIS_JSON))
 }
 
 /// The dev password rule: every dev account's keys derive from the password `dev`.
@@ -21,7 +21,7 @@ pub fn dev_key(account: &str) -> PrivateKey {
 /// Sign a transaction given as JSON for the dev chain.
 pub fn sign(tx: Value, keys: &[&PrivateKey]) -> Value {
     let mut tx: SignedTransaction = serde_json::from_value(tx).expect("test transaction parses");
-    let digest = tx.sig_digest(&dev_chain_id());
+    let digest = tx.sig_digest(&dev_chain_id().0);
     for k in keys {
         tx.signatures.push(ledger::crypto::sign_compact(k, &digest));
     }

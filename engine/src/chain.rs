@@ -13,11 +13,10 @@ use ledger::ids::*;
 use ledger::keys::PublicKey;
 use ledger::objects::TransactionHistoryObject;
 use ledger::ops::OperationResult;
-use ledger::sign_state::{self, AuthorityLookup};
+use ledger::sign_state::{self, Approvals, AuthorityLookup};
 use ledger::time::TimePointSec;
 use ledger::transaction::{ProcessedTransaction, SignedTransaction};
 use ledger::{Pack, ids::TransactionHistoryId};
-use std::collections::BTreeSet;
 
 /// Checks a caller may skip (bitshares-core's skip flags), all off by default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -70,19 +69,6 @@ impl AuthorityLookup for State {
     }
 }
 
-/// The authorities a transaction needs (PROTOCOL.md §4.3): active and owner account sets and raw
-/// authorities. Owner-required accounts are removed from the active set, as the C++ does.
-pub fn required_authorities(tx: &SignedTransaction) -> (BTreeSet<AccountId>, BTreeSet<AccountId>, Vec<Authority>) {
-    let (mut active, mut owner, mut other) = (BTreeSet::new(), BTreeSet::new(), Vec::new());
-    for op in &tx.operations {
-        op.required_authorities(&mut active, &mut owner, &mut other);
-    }
-    for o in &owner {
-        active.remove(o);
-    }
-    (active, owner, other)
-}
-
 /// The chain: state plus what applying needs.
 pub struct Chain {
     pub state: State,
@@ -126,9 +112,9 @@ impl Chain {
 
     /// Check that the given keys satisfy every authority `tx` needs.
     pub fn verify_authority(&self, tx: &SignedTransaction, keys: &[PublicKey]) -> Result<(), Rejection> {
-        let (active, owner, other) = required_authorities(tx);
-        let depth = self.state.gpo().parameters.max_authority_depth;
-        sign_state::verify_authority(&active, &owner, &other, keys, &self.state, depth, false, &BTreeSet::new())?;
+        let required = tx.required_authorities();
+        let depth = u32::from(self.state.gpo().parameters.max_authority_depth);
+        sign_state::verify_authority(&required, keys, &self.state, depth, false, &Approvals::default())?;
         Ok(())
     }
 
@@ -143,7 +129,7 @@ impl Chain {
             let keys = match signing_keys {
                 Some(k) => k,
                 None => {
-                    let digest = tx.sig_digest(&self.state.chain_id());
+                    let digest = tx.sig_digest(&self.state.chain_id().0);
                     recovered = sign_state::unique_keys(&tx.signatures, &digest)?;
                     &recovered
                 }
@@ -255,7 +241,7 @@ impl Chain {
             outcomes.push(r);
         }
         let mut block = SignedBlock {
-            header: SignedBlockHeader {
+            signed_header: SignedBlockHeader {
                 header: BlockHeader {
                     previous: self.head_id(),
                     timestamp,
@@ -271,9 +257,9 @@ impl Chain {
         for t in &mut block.transactions {
             t.operation_results.clear();
         }
-        block.header.header.transaction_merkle_root = block.calculate_merkle_root();
+        block.signed_header.header.transaction_merkle_root = block.calculate_merkle_root();
         if let Some(key) = signing_key {
-            block.header.witness_signature = ledger::crypto::sign_compact(key, &block.header.header.digest());
+            block.signed_header.witness_signature = ledger::crypto::sign_compact(key, &block.signed_header.header.digest());
         }
         self.finish_block(&block, slot, num);
         self.state.commit();
@@ -283,7 +269,7 @@ impl Chain {
 
     /// Validate and apply a block produced elsewhere (§2.6). On any error the state is as before.
     pub fn apply_block(&mut self, block: &SignedBlock) -> Result<Vec<Applied>, BlockError> {
-        let h = &block.header.header;
+        let h = &block.signed_header.header;
         let num = self.head_num() + 1;
         if h.previous != self.head_id() {
             return Err(BlockError::Unlinked { num, head: self.head_id().to_string(), previous: h.previous.to_string() });
@@ -301,7 +287,7 @@ impl Chain {
         }
         if !self.skip.block_signature {
             let key = self.state.witnesses.get(h.witness.0).map(|w| w.signing_key);
-            let ok = ledger::crypto::recover(&block.header.witness_signature, &h.digest()).ok();
+            let ok = ledger::crypto::recover(&block.signed_header.witness_signature, &h.digest()).ok();
             if ok.is_none() || ok != key {
                 return Err(BlockError::BadSignature { witness: h.witness });
             }
@@ -332,7 +318,7 @@ impl Chain {
 
     /// Everything after the transactions (§2.6 steps 2–6).
     fn finish_block(&mut self, block: &SignedBlock, slot: u32, num: u32) {
-        let h = &block.header.header;
+        let h = &block.signed_header.header;
         let id = block.id();
         let missed = slot - 1;
         // Witnesses scheduled in the skipped slots missed their blocks.

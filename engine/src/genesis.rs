@@ -68,7 +68,7 @@ fn special_account(state: &mut State, index: usize, name: &str, network_pct: u16
 }
 
 /// Build the genesis state. `chain_id` is usually sha256 of the genesis text (see
-/// [`chain_id_of_text`]), or set explicitly.
+/// [`chain_id_of`]), or set explicitly.
 pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, GenesisError> {
     genesis.validate().map_err(|e| GenesisError::Invalid(e.to_string()))?;
     let mut state = State::default();
@@ -227,7 +227,8 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
     Ok(state)
 }
 
-/// chain_id = sha256 of the genesis JSON text exactly as loaded (application.cpp:516).
-pub fn chain_id_of_text(text: &str) -> ChainId {
-    ChainId(ledger::crypto::sha256(text.as_bytes()))
+/// chain_id = sha256 of the genesis JSON text exactly as loaded (application.cpp:516), unless
+/// the genesis sets `initial_chain_id`.
+pub fn chain_id_of(genesis: &GenesisState, text: &str) -> ChainId {
+    ChainId(genesis.chain_id(text))
 }

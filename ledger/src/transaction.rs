@@ -96,16 +96,7 @@ pub struct Transaction {
 }
 crate::impl_pack!(Transaction { ref_block_num, ref_block_prefix, expiration, operations, extensions });
 
-/// The authorities a transaction needs (PROTOCOL.md §4.3).
-#[derive(Clone, PartialEq, Eq, Debug, Default)]
-pub struct RequiredAuthorities {
-    /// Accounts whose active (or owner) authority must approve.
-    pub active: BTreeSet<AccountId>,
-    /// Accounts whose owner authority must approve.
-    pub owner: BTreeSet<AccountId>,
-    /// Raw authorities that must be satisfied.
-    pub other: Vec<Authority>,
-}
+pub use crate::sign_state::RequiredAuthorities;
 
 impl Transaction {
     /// SHA-256 of the packed transaction.

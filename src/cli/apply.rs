@@ -47,7 +47,8 @@ fn load_genesis(v: &Value, base: &Path) -> Result<(GenesisState, ChainId), CliEr
         other => return Err(bad("genesis", format!("expected \"dev\", a file name or an object, got {other}"))),
     };
     let genesis: GenesisState = serde_json::from_str(&text).map_err(|e| bad("genesis", format!("{source}: {e}")))?;
-    Ok((genesis, engine::genesis::chain_id_of_text(&text)))
+    let chain_id = engine::genesis::chain_id_of(&genesis, &text);
+    Ok((genesis, chain_id))
 }
 
 fn parse_chain_id(v: &Value) -> Result<Option<ChainId>, CliError> {

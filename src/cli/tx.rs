@@ -53,9 +53,9 @@ pub fn run(cmd: TxCmd) -> Result<(), CliError> {
             let chain_id = parse_chain_id(&chain_id)?;
             let tx = parse_tx(&file)?;
             json!({
-                "bytes": hex::encode(tx.transaction_bytes()),
+                "bytes": hex::encode(tx.transaction.to_bytes()),
                 "signed_bytes": hex::encode(tx.to_bytes()),
-                "sig_digest": hex::encode(tx.sig_digest(&chain_id)),
+                "sig_digest": hex::encode(tx.sig_digest(&chain_id.0)),
                 "id": tx.id().to_string(),
             })
         }
@@ -68,7 +68,7 @@ pub fn run(cmd: TxCmd) -> Result<(), CliError> {
         TxCmd::Sign { file, chain_id, wif } => {
             let chain_id = parse_chain_id(&chain_id)?;
             let mut tx = parse_tx(&file)?;
-            let digest = tx.sig_digest(&chain_id);
+            let digest = tx.sig_digest(&chain_id.0);
             for w in &wif {
                 let key = PrivateKey::from_wif(w).map_err(|e| CliError::Usage(e.to_string()))?;
                 tx.signatures.push(ledger::crypto::sign_compact(&key, &digest));
