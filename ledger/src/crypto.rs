@@ -213,6 +213,15 @@ pub fn key_addresses(key: &PublicKey) -> Result<[Address; 5], KeyError> {
     Ok([pts(&full, 56), pts(&key.0, 56), pts(&full, 0), pts(&key.0, 0), key.address()])
 }
 
+/// Address text with an explicit prefix: `PREFIX ‖ base58(addr ‖ ripemd160(addr)[0..4])`
+/// (CLIENTS.md §4.2); `Display` uses the process-wide prefix instead.
+pub fn address_text(address: &Address, prefix: &str) -> String {
+    let mut body = [0u8; 24];
+    body[..20].copy_from_slice(&address.0);
+    body[20..].copy_from_slice(&ripemd160(&address.0)[..4]);
+    format!("{prefix}{}", bs58::encode(body).into_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,6 +392,7 @@ mod tests {
             addr("STM8DvGQqzbgCR5FHiNsFf8kotEXr8VKD3mR"), // graphene address
         ];
         assert_eq!(key_addresses(&public).unwrap(), expected);
+        assert_eq!(address_text(&public.address(), "STM"), "STM8DvGQqzbgCR5FHiNsFf8kotEXr8VKD3mR");
     }
 
     #[test]
