@@ -257,7 +257,12 @@ impl OperationBody for AccountCreateOp {
         }
         Ok(())
     }
-    fn required_authorities(&self, active: &mut BTreeSet<AccountId>, _: &mut BTreeSet<AccountId>, _: &mut Vec<Authority>) {
+    fn required_authorities(
+        &self,
+        active: &mut BTreeSet<AccountId>,
+        _: &mut BTreeSet<AccountId>,
+        _: &mut Vec<Authority>,
+    ) {
         if let Some(b) = &self.extensions.buyback_options {
             active.insert(b.asset_to_buy_issuer);
         }
@@ -332,7 +337,12 @@ impl OperationBody for AccountUpdateOp {
         }
         Ok(())
     }
-    fn required_authorities(&self, active: &mut BTreeSet<AccountId>, owner: &mut BTreeSet<AccountId>, _: &mut Vec<Authority>) {
+    fn required_authorities(
+        &self,
+        active: &mut BTreeSet<AccountId>,
+        owner: &mut BTreeSet<AccountId>,
+        _: &mut Vec<Authority>,
+    ) {
         if self.is_owner_update() {
             owner.insert(self.account);
         } else {

@@ -214,7 +214,12 @@ impl OperationBody for CustomOp {
     fn validate(&self) -> Result<(), ValidateError> {
         fee_non_negative(&self.fee)
     }
-    fn required_authorities(&self, active: &mut BTreeSet<AccountId>, _: &mut BTreeSet<AccountId>, _: &mut Vec<Authority>) {
+    fn required_authorities(
+        &self,
+        active: &mut BTreeSet<AccountId>,
+        _: &mut BTreeSet<AccountId>,
+        _: &mut Vec<Authority>,
+    ) {
         active.extend(self.required_auths.iter().copied());
     }
 }
@@ -285,7 +290,12 @@ impl OperationBody for AssertOp {
         }
         Ok(())
     }
-    fn required_authorities(&self, active: &mut BTreeSet<AccountId>, _: &mut BTreeSet<AccountId>, _: &mut Vec<Authority>) {
+    fn required_authorities(
+        &self,
+        active: &mut BTreeSet<AccountId>,
+        _: &mut BTreeSet<AccountId>,
+        _: &mut Vec<Authority>,
+    ) {
         active.extend(self.required_auths.iter().copied());
     }
 }
@@ -315,7 +325,12 @@ impl OperationBody for BalanceClaimOp {
         }
         Ok(())
     }
-    fn required_authorities(&self, _: &mut BTreeSet<AccountId>, _: &mut BTreeSet<AccountId>, other: &mut Vec<Authority>) {
+    fn required_authorities(
+        &self,
+        _: &mut BTreeSet<AccountId>,
+        _: &mut BTreeSet<AccountId>,
+        other: &mut Vec<Authority>,
+    ) {
         other.push(Authority::single_key(self.balance_owner_key));
     }
 }

@@ -163,7 +163,12 @@ impl OperationBody for BlindTransferOp {
         }
         Ok(())
     }
-    fn required_authorities(&self, _: &mut BTreeSet<AccountId>, _: &mut BTreeSet<AccountId>, other: &mut Vec<Authority>) {
+    fn required_authorities(
+        &self,
+        _: &mut BTreeSet<AccountId>,
+        _: &mut BTreeSet<AccountId>,
+        other: &mut Vec<Authority>,
+    ) {
         other.extend(self.inputs.iter().map(|i| i.owner.clone()));
     }
 }
@@ -180,7 +185,12 @@ impl OperationBody for TransferFromBlindOp {
         }
         Ok(())
     }
-    fn required_authorities(&self, _: &mut BTreeSet<AccountId>, _: &mut BTreeSet<AccountId>, other: &mut Vec<Authority>) {
+    fn required_authorities(
+        &self,
+        _: &mut BTreeSet<AccountId>,
+        _: &mut BTreeSet<AccountId>,
+        other: &mut Vec<Authority>,
+    ) {
         other.extend(self.inputs.iter().map(|i| i.owner.clone()));
     }
 }

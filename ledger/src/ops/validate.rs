@@ -198,18 +198,7 @@ mod tests {
         for ok in ["BTS", "USD", "OPEN.BTC", "A1B", "ABCDEFGHIJKLMNOP", "BI.T"] {
             assert!(is_valid_symbol(ok), "{ok}");
         }
-        for bad in [
-            "AB",
-            "ABCDEFGHIJKLMNOPQ",
-            "usd",
-            "1AB",
-            "ABC.",
-            "A.B.C",
-            "BITUSD",
-            "AB-C",
-            ".ABC",
-            "ABc",
-        ] {
+        for bad in ["AB", "ABCDEFGHIJKLMNOPQ", "usd", "1AB", "ABC.", "A.B.C", "BITUSD", "AB-C", ".ABC", "ABc"] {
             assert!(!is_valid_symbol(bad), "{bad}");
         }
     }
