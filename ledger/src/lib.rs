@@ -16,6 +16,7 @@
 
 pub mod asset;
 pub mod authority;
+pub mod block;
 pub mod chain;
 pub mod encoding;
 pub mod ext;
@@ -26,5 +27,6 @@ pub mod json;
 pub mod keys;
 pub mod ops;
 pub mod time;
+pub mod transaction;
 
 pub use encoding::{DecodeError, Pack, Reader, Unpack};
