@@ -16,12 +16,10 @@
 //! This module only describes and checks the state; building objects from it is the engine's.
 
 use crate::asset::MAX_SHARE_SUPPLY;
-use crate::chain::constants::{
-    CORE_SYMBOL, MAX_ACCOUNT_NAME_LENGTH, MAX_ASSET_PRECISION, MAX_ASSET_SYMBOL_LENGTH, MIN_ACCOUNT_NAME_LENGTH,
-    MIN_ASSET_SYMBOL_LENGTH,
-};
+use crate::chain::constants::{CORE_SYMBOL, MAX_ASSET_PRECISION};
 use crate::chain::{ChainParameters, ChainParamsError, ImmutableChainParameters};
 use crate::keys::{Address, PublicKey};
+use crate::ops::{is_valid_account_name, is_valid_symbol as is_valid_asset_symbol};
 use crate::time::TimePointSec;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
@@ -400,40 +398,6 @@ impl GenesisState {
         }
         Ok(())
     }
-}
-
-/// `is_valid_name` (`account.cpp`): dot-separated labels, each starting with a lowercase letter,
-/// ending with a lowercase letter or digit, with only lowercase letters, digits and `-` between;
-/// total length 1..=63.
-pub fn is_valid_account_name(name: &str) -> bool {
-    if !(MIN_ACCOUNT_NAME_LENGTH..=MAX_ACCOUNT_NAME_LENGTH).contains(&name.len()) {
-        return false;
-    }
-    name.split('.').all(|label| {
-        let b = label.as_bytes();
-        match (b.first(), b.last()) {
-            (Some(first), Some(last)) => {
-                first.is_ascii_lowercase()
-                    && (last.is_ascii_lowercase() || last.is_ascii_digit())
-                    && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-            }
-            _ => false, // an empty label
-        }
-    })
-}
-
-/// `is_valid_symbol` (`asset_ops.cpp`): 3..=16 characters of `A-Z`, `0-9` and at most one `.`,
-/// starting with a letter, ending with a letter or digit, not starting with `BIT`.
-pub fn is_valid_asset_symbol(symbol: &str) -> bool {
-    let b = symbol.as_bytes();
-    if !(MIN_ASSET_SYMBOL_LENGTH..=MAX_ASSET_SYMBOL_LENGTH).contains(&b.len()) || symbol.starts_with("BIT") {
-        return false;
-    }
-    let (first, last) = (b[0], b[b.len() - 1]);
-    first.is_ascii_uppercase()
-        && (last.is_ascii_uppercase() || last.is_ascii_digit())
-        && b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'.')
-        && b.iter().filter(|c| **c == b'.').count() <= 1
 }
 
 #[cfg(test)]

@@ -15,12 +15,15 @@
 //! This module is pure arithmetic on integers; it reads no state and never panics on input:
 //! any overflow is a [`FeeError`].
 
+mod calc;
 mod params;
 
 pub use params::{
     AccountCreateFeeParams, AccountUpgradeFeeParams, AssetCreateFeeParams, BlindFeeParams, CustomAuthorityFeeParams,
     FeeParameters, FeeWithKbyte, FlatFee, HtlcPerDayFeeParams, HtlcRedeemFeeParams, NoFeeParams, PRECISION,
 };
+
+pub use crate::ops::is_cheap_name;
 
 use crate::asset::{MAX_SHARE_SUPPLY, PERCENT_100};
 use crate::encoding::{DecodeError, Pack, Reader, Unpack};
@@ -49,8 +52,6 @@ pub enum FeeError {
     Overflow { op: &'static str },
     #[error("required fee {fee} scaled by {scale}/10000 exceeds the maximum share supply 10^15")]
     ScaledFeeTooLarge { fee: u64, scale: u32 },
-    #[error("{op} is a virtual operation and has no fee")]
-    VirtualOperation { op: &'static str },
 }
 
 /// `calculate_data_fee`: `floor(bytes × price_per_kbyte / 1024)`, at most 10^15.
@@ -60,19 +61,6 @@ pub fn data_fee(bytes: u64, price_per_kbyte: u64) -> Result<u64, FeeError> {
         return Err(FeeError::DataFeeTooLarge { bytes, price_per_kbyte });
     }
     Ok(fee as u64)
-}
-
-/// `is_cheap_name` (`account.cpp`): a name is cheap (basic fee) if it has a digit, a `.`, `-` or
-/// `/`, or no vowel (a e i o u y); otherwise it is premium.
-pub fn is_cheap_name(name: &str) -> bool {
-    let mut has_vowel = false;
-    for c in name.bytes() {
-        if c.is_ascii_digit() || c == b'.' || c == b'-' || c == b'/' {
-            return true;
-        }
-        has_vowel |= matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
-    }
-    !has_vowel
 }
 
 /// `fee_schedule`: fee parameters by operation tag and a scale (10000 = 100 %).
@@ -328,15 +316,5 @@ mod tests {
         s.scale = u32::MAX;
         assert_eq!(s.scale_fee(10_000), Ok(u64::from(u32::MAX)));
         assert!(matches!(s.scale_fee(MAX_SHARE_SUPPLY as u64), Err(FeeError::ScaledFeeTooLarge { .. })));
-    }
-
-    #[test]
-    fn cheap_and_premium_names() {
-        for cheap in ["nathan1", "a.b", "x-y", "a/b", "bcd", "init0", "bcd"] {
-            assert!(is_cheap_name(cheap), "{cheap}");
-        }
-        for premium in ["nathan", "alice", "bob", "y", "xyz"] {
-            assert!(!is_cheap_name(premium), "{premium}");
-        }
     }
 }

@@ -1,5 +1,6 @@
 use super::*;
 use crate::chain::constants::BLOCKCHAIN_PRECISION;
+use crate::ops::{is_valid_account_name, is_valid_symbol as is_valid_asset_symbol};
 
 const DEV_PASSWORD: &str = "dev";
 const NATHAN_BTS: i64 = 100_000_000;

@@ -137,9 +137,7 @@ impl OperationBody for CommitteeMemberUpdateGlobalParametersOp {
     }
     fn validate(&self) -> Result<(), ValidateError> {
         fee_non_negative(&self.fee)?;
-        self.new_parameters
-            .validate()
-            .map_err(|e| ValidateError::rule("invalid_chain_parameters", e.to_string()))
+        self.new_parameters.validate().map_err(|e| ValidateError::rule("invalid_chain_parameters", e.to_string()))
     }
 }
 
@@ -224,8 +222,11 @@ impl super::sample::Sample for ChainParameters {
                 continue;
             }
             match crate::fees::FeeParameters::default_for_tag(tag) {
-                Some(crate::fees::FeeParameters::LimitOrderCreate(_)) => fees
-                    .push(crate::fees::FeeParameters::LimitOrderCreate(crate::fees::FlatFee { fee: Sample::sample(g) })),
+                Some(crate::fees::FeeParameters::LimitOrderCreate(_)) => {
+                    fees.push(crate::fees::FeeParameters::LimitOrderCreate(crate::fees::FlatFee {
+                        fee: Sample::sample(g),
+                    }))
+                }
                 Some(other) => fees.push(other),
                 None => {}
             }

@@ -102,6 +102,7 @@ macro_rules! static_variant {
         impl $crate::encoding::Unpack for $name {
             fn unpack(r: &mut $crate::encoding::Reader<'_>) -> Result<Self, $crate::encoding::DecodeError> {
                 let offset = r.offset();
+                let _depth = $crate::ops::NestingGuard::enter(stringify!($name), offset)?;
                 match r.varint()? {
                     $( $tag => Ok($name::$var($crate::encoding::Unpack::unpack(r)?)), )*
                     tag => Err($crate::encoding::DecodeError::UnknownTag { what: stringify!($name), tag, offset }),
@@ -193,6 +194,41 @@ pub fn split_variant<E: serde::de::Error>(v: serde_json::Value, names: &[&str]) 
         other => return Err(E::custom(format!("bad variant tag {other}"))),
     };
     Ok((tag, value))
+}
+
+/// How deeply static variants (operations inside proposals, restrictions inside restrictions) may
+/// nest in decoded bytes. Recursion is bounded so that hostile input cannot exhaust the stack;
+/// a 2 KiB transaction cannot legitimately nest anywhere near this deep in practice.
+pub const MAX_DECODE_NESTING: u32 = 64;
+
+thread_local! {
+    static DECODE_NESTING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts the current decode nesting while alive (see [`MAX_DECODE_NESTING`]).
+#[doc(hidden)]
+pub struct NestingGuard(());
+
+impl NestingGuard {
+    pub fn enter(what: &'static str, offset: usize) -> Result<NestingGuard, DecodeError> {
+        DECODE_NESTING.with(|d| {
+            if d.get() >= MAX_DECODE_NESTING {
+                return Err(DecodeError::Invalid {
+                    what,
+                    offset,
+                    reason: format!("nested more than {MAX_DECODE_NESTING} levels deep"),
+                });
+            }
+            d.set(d.get() + 1);
+            Ok(NestingGuard(()))
+        })
+    }
+}
+
+impl Drop for NestingGuard {
+    fn drop(&mut self) {
+        DECODE_NESTING.with(|d| d.set(d.get().saturating_sub(1)));
+    }
 }
 
 /// fc's `void_t`: no bytes, JSON `{}`.
@@ -453,10 +489,16 @@ macro_rules! operations {
                 match self { $( Operation::$var(op) => op.pack(out), )* }
             }
 
+            // Dispatch through a table of one small function per tag rather than one big
+            // `match`: in unoptimised builds a match over 78 bodies reserves stack for all of
+            // them, which would make nested proposals exhaust the stack long before the nesting
+            // limit.
             fn unpack_body(tag: u64, offset: usize, r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-                match tag {
-                    $( $tag => Ok(Operation::$var($ty::unpack(r)?)), )*
-                    tag => Err(DecodeError::UnknownTag { what: "operation", tag, offset }),
+                type Unpacker = fn(&mut Reader<'_>) -> Result<Operation, DecodeError>;
+                const TABLE: &[Unpacker] = &[$( |r| Ok(Operation::$var(<$ty as Unpack>::unpack(r)?)) ),*];
+                match usize::try_from(tag).ok().and_then(|t| TABLE.get(t)) {
+                    Some(f) => f(r),
+                    None => Err(DecodeError::UnknownTag { what: "operation", tag, offset }),
                 }
             }
 
@@ -465,9 +507,13 @@ macro_rules! operations {
             }
 
             fn from_json_body(tag: u64, v: serde_json::Value) -> Result<Self, String> {
-                match tag {
-                    $( $tag => serde_json::from_value(v).map(Operation::$var).map_err(|e| format!("{}: {e}", $name)), )*
-                    tag => Err(format!("unknown operation tag {tag}")),
+                type FromJson = fn(serde_json::Value) -> Result<Operation, String>;
+                const TABLE: &[FromJson] = &[$( |v| {
+                    serde_json::from_value::<$ty>(v).map(Operation::$var).map_err(|e| format!("{}: {e}", $name))
+                } ),*];
+                match usize::try_from(tag).ok().and_then(|t| TABLE.get(t)) {
+                    Some(f) => f(v),
+                    None => Err(format!("unknown operation tag {tag}")),
                 }
             }
 
@@ -602,6 +648,7 @@ impl Pack for Operation {
 impl Unpack for Operation {
     fn unpack(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         let offset = r.offset();
+        let _depth = NestingGuard::enter("operation", offset)?;
         let tag = r.varint()?;
         Operation::unpack_body(tag, offset, r)
     }
