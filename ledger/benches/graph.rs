@@ -52,6 +52,14 @@ fn bench_modify(c: &mut Criterion) {
             off.modify(scattered(k), |o| o.amount += 1);
         })
     });
+    // Sequential instances: the same code without the DRAM miss, to separate code cost from memory.
+    let mut k = 0u64;
+    g.bench_function("undo_off_sequential", |b| {
+        b.iter(|| {
+            k += 1;
+            off.modify(k % OBJECTS, |o| o.amount += 1);
+        })
+    });
     drop(off);
 
     let mut on = arena(OBJECTS, true);

@@ -87,7 +87,9 @@ pub trait Object: Clone + crate::encoding::Pack + 'static {
 /// versions, so an index with unique keys never sees a transient collision.
 pub trait Index<T>: Default {
     /// `false` only for indexes that ignore every call (`()`): lets `modify` skip cloning the old
-    /// value that `update` would otherwise need.
+    /// value that `update` needs. With an active index, `modify` hands `update` the undo record
+    /// on an object's first touch in a frame and otherwise clones the old value, so an indexed
+    /// type with heap fields pays one clone per repeated modify: keep hot indexed types small.
     const ACTIVE: bool = true;
 
     fn insert(&mut self, instance: u64, obj: &T);
