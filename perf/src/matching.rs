@@ -115,7 +115,7 @@ pub struct MatchingReport {
 enum Cmd {
     Place { id: u64, ask: bool, tick: i64, qty: i64, ioc: bool },
     Cancel { id: u64 },
-    Move { id: u64, tick: i64 },
+    Move { id: u64, ask: bool, tick: i64 },
 }
 
 /// The cancel+new form understood by both books of the comparison.
@@ -172,8 +172,7 @@ fn apply_native(book: &mut OrderBook, cmd: &Cmd, events: &mut Vec<BookEvent>) {
             book.cancel(LimitOrderId(id));
             Ok(())
         }
-        Cmd::Move { id, tick } => {
-            let ask = book.get(LimitOrderId(id)).map(|o| o.sell_price.base.asset_id == BASE).unwrap_or(true);
+        Cmd::Move { id, ask, tick } => {
             book.update(LimitOrderId(id), Some(price(ask, tick)), 0, events).map(|_| ())
         }
     };
@@ -228,7 +227,7 @@ fn generate(cfg: &MatchingBenchConfig) -> (Vec<Cmd>, WorkloadStats) {
             let toward = rng.below(100) < (48.0 * pressure.min(1.5)) as u64;
             let new_tick = if ask == toward { tick - step } else { tick + step };
             let new_tick = new_tick.clamp(mid - 2 * width, mid + 2 * width).max(1);
-            Cmd::Move { id, tick: new_tick }
+            Cmd::Move { id, ask, tick: new_tick }
         };
         apply_native(&mut book, &cmd, &mut events);
         let fills = events.iter().filter(|e| matches!(e, BookEvent::Fill(_))).count();
@@ -280,7 +279,7 @@ fn track_live(
             }
         }
         Cmd::Cancel { id } => drop(id, live),
-        Cmd::Move { id, tick } => {
+        Cmd::Move { id, tick, .. } => {
             drop(id, live);
             let p = pos.get(id as usize).copied().unwrap_or(u32::MAX);
             if p != u32::MAX {
@@ -381,7 +380,7 @@ fn simplify(cmds: &[Cmd]) -> Vec<SimpleCmd> {
                 out.push(SimpleCmd::Place { id, ask, tick, qty, ioc });
             }
             Cmd::Cancel { id } => out.push(SimpleCmd::Cancel { id: current[id as usize] }),
-            Cmd::Move { id, tick } => {
+            Cmd::Move { id, tick, .. } => {
                 next_id += 1;
                 let (ask, qty) = side[id as usize];
                 out.push(SimpleCmd::Cancel { id: current[id as usize] });
@@ -551,7 +550,7 @@ mod tests {
         let (a, stats) = generate(&cfg);
         let (b, _) = generate(&cfg);
         assert_eq!(format!("{a:?}"), format!("{b:?}"));
-        let pct = |n: usize| n * 100 / stats.commands;
+        let pct = |n: usize| (n * 100 + stats.commands / 2) / stats.commands;
         assert_eq!((pct(stats.gtc), pct(stats.ioc), pct(stats.cancels)), (9, 3, 6));
         assert!(stats.trading > 0);
     }
@@ -560,7 +559,7 @@ mod tests {
     fn simplified_stream_replaces_each_move_by_cancel_and_new() {
         let cmds = [
             Cmd::Place { id: 1, ask: true, tick: 10, qty: 5, ioc: false },
-            Cmd::Move { id: 1, tick: 11 },
+            Cmd::Move { id: 1, ask: true, tick: 11 },
             Cmd::Cancel { id: 1 },
         ];
         let s = simplify(&cmds);
