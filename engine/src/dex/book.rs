@@ -246,10 +246,7 @@ impl OrderBook {
         }
         let found = match sl.by_repr.get(&(pb, pq)) {
             Some(&level) => Ok(level),
-            None => sl
-                .keys
-                .binary_search_by(|k| matching::value_cmp(k.pb, k.pq, pb, pq))
-                .map(|pos| sl.keys[pos].level),
+            None => sl.keys.binary_search_by(|k| matching::value_cmp(k.pb, k.pq, pb, pq)).map(|pos| sl.keys[pos].level),
         };
         match found {
             Ok(level) => {
@@ -423,8 +420,7 @@ impl OrderBook {
     /// The matching loop of `apply_order` for a taker that is not linked into the book.
     fn run_taker(&mut self, t: &mut Taker, events: &mut Vec<BookEvent>) -> TakerEnd {
         let opp = t.side.opposite();
-        loop {
-            let Some(key) = self.sides[opp.index()].keys.last().copied() else { break };
+        while let Some(key) = self.sides[opp.index()].keys.last().copied() {
             if !matching::crosses(key.pb, key.pq, t.pb, t.pq) {
                 break;
             }
