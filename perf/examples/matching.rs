@@ -10,6 +10,9 @@ fn main() {
     if let Some(&n) = nums.get(1) {
         cfg.commands = n as usize;
     }
+    if args.iter().any(|a| a == "--throughput-only") {
+        cfg.rates.clear();
+    }
     cfg.compare = args.iter().any(|a| a == "--compare");
     cfg.hgrm_dir = Some(std::env::temp_dir().join("graphene-matching-hgrm"));
     let report = perf::matching::run_matching_bench(cfg).expect("benchmark I/O");

@@ -107,6 +107,8 @@ pub struct MatchingReport {
     pub workload: WorkloadStats,
     pub throughput_per_sec: f64,
     pub throughput_seconds: f64,
+    /// CPU time of the throughput pass (wall time minus time the thread was descheduled).
+    pub throughput_cpu_seconds: Option<f64>,
     pub latency: Vec<LatencyRow>,
     pub comparison: Option<Comparison>,
 }
@@ -115,7 +117,7 @@ pub struct MatchingReport {
 enum Cmd {
     Place { id: u64, ask: bool, tick: i64, qty: i64, ioc: bool },
     Cancel { id: u64 },
-    Move { id: u64, tick: i64 },
+    Move { id: u64, ask: bool, tick: i64 },
 }
 
 /// The cancel+new form understood by both books of the comparison.
@@ -172,10 +174,7 @@ fn apply_native(book: &mut OrderBook, cmd: &Cmd, events: &mut Vec<BookEvent>) {
             book.cancel(LimitOrderId(id));
             Ok(())
         }
-        Cmd::Move { id, tick } => {
-            let ask = book.get(LimitOrderId(id)).map(|o| o.sell_price.base.asset_id == BASE).unwrap_or(true);
-            book.update(LimitOrderId(id), Some(price(ask, tick)), 0, events).map(|_| ())
-        }
+        Cmd::Move { id, ask, tick } => book.update(LimitOrderId(id), Some(price(ask, tick)), 0, events).map(|_| ()),
     };
 }
 
@@ -205,7 +204,7 @@ fn generate(cfg: &MatchingBenchConfig) -> (Vec<Cmd>, WorkloadStats) {
         let cmd = if roll < 9 || live.is_empty() {
             next_id += 1;
             let ask = rng.below(2) == 0;
-            let aggressive = rng.below(1000) < (25.0 * pressure * pressure) as u64;
+            let aggressive = rng.below(1000) < (60.0 * pressure * pressure) as u64;
             let off = if aggressive { -rng.range(0, 3) } else { rng.range(1, width) };
             let tick = if ask { mid + off } else { mid - off };
             stats.gtc += 1;
@@ -215,7 +214,7 @@ fn generate(cfg: &MatchingBenchConfig) -> (Vec<Cmd>, WorkloadStats) {
             let ask = rng.below(2) == 0;
             let tick = if ask { best_bid.unwrap_or(mid) - 2 } else { best_ask.unwrap_or(mid) + 2 };
             stats.ioc += 1;
-            let qty = rng.range(1, (150.0 * pressure) as i64 + 1);
+            let qty = rng.range(1, (10.0 * pressure * pressure) as i64 + 1);
             Cmd::Place { id: next_id, ask, tick: tick.max(1), qty, ioc: true }
         } else if roll < 18 {
             stats.cancels += 1;
@@ -224,11 +223,15 @@ fn generate(cfg: &MatchingBenchConfig) -> (Vec<Cmd>, WorkloadStats) {
             stats.moves += 1;
             let (id, ask, tick) = live[rng.below(live.len() as u64) as usize];
             let step = rng.range(1, 4);
+            // A few moves reprice to cross the spread (they trade); more when the book is full.
+            let cross = rng.below(1000) < (50.0 * pressure * pressure * pressure) as u64;
+            let cross_tick = if ask { best_bid.map(|b| b - step + 1) } else { best_ask.map(|a| a + step - 1) };
             // Mostly drift within the side; toward the spread more often when the book is full.
             let toward = rng.below(100) < (48.0 * pressure.min(1.5)) as u64;
             let new_tick = if ask == toward { tick - step } else { tick + step };
             let new_tick = new_tick.clamp(mid - 2 * width, mid + 2 * width).max(1);
-            Cmd::Move { id, tick: new_tick }
+            let new_tick = if cross { cross_tick.unwrap_or(new_tick) } else { new_tick };
+            Cmd::Move { id, ask, tick: new_tick }
         };
         apply_native(&mut book, &cmd, &mut events);
         let fills = events.iter().filter(|e| matches!(e, BookEvent::Fill(_))).count();
@@ -245,13 +248,7 @@ fn generate(cfg: &MatchingBenchConfig) -> (Vec<Cmd>, WorkloadStats) {
 }
 
 /// Keep the generator's list of live orders (id, is_ask, tick) in step with the book.
-fn track_live(
-    book: &OrderBook,
-    cmd: &Cmd,
-    events: &[BookEvent],
-    live: &mut Vec<(u64, bool, i64)>,
-    pos: &mut Vec<u32>,
-) {
+fn track_live(book: &OrderBook, cmd: &Cmd, events: &[BookEvent], live: &mut Vec<(u64, bool, i64)>, pos: &mut Vec<u32>) {
     let mut drop = |id: u64, live: &mut Vec<(u64, bool, i64)>| {
         let p = pos.get(id as usize).copied().unwrap_or(u32::MAX);
         if p != u32::MAX && book.get(LimitOrderId(id)).is_none() {
@@ -280,7 +277,7 @@ fn track_live(
             }
         }
         Cmd::Cancel { id } => drop(id, live),
-        Cmd::Move { id, tick } => {
+        Cmd::Move { id, tick, .. } => {
             drop(id, live);
             let p = pos.get(id as usize).copied().unwrap_or(u32::MAX);
             if p != u32::MAX {
@@ -294,14 +291,29 @@ fn fresh_book(cfg: &MatchingBenchConfig) -> OrderBook {
     OrderBook::with_capacity(MarketPair::new(BASE, QUOTE), cfg.resting_orders * 4)
 }
 
-fn measure_throughput(cfg: &MatchingBenchConfig, cmds: &[Cmd]) -> Duration {
+/// This thread's user + system CPU time, from `/proc/thread-self/stat` (Linux; 10 ms ticks).
+/// On a shared machine wall time includes time spent descheduled; CPU time does not.
+fn thread_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+/// Wall time and, where available, CPU time of one back-to-back pass.
+fn measure_throughput(cfg: &MatchingBenchConfig, cmds: &[Cmd]) -> (Duration, Option<f64>) {
     let mut book = fresh_book(cfg);
     let mut events = Vec::with_capacity(256);
+    let cpu0 = thread_cpu_seconds();
     let start = Instant::now();
     for c in cmds {
         apply_native(&mut book, c, &mut events);
     }
-    start.elapsed()
+    let wall = start.elapsed();
+    let cpu = cpu0.zip(thread_cpu_seconds()).map(|(a, b)| b - a);
+    (wall, cpu)
 }
 
 fn measure_rate(cfg: &MatchingBenchConfig, cmds: &[Cmd], rate: u64, step: usize) -> std::io::Result<LatencyRow> {
@@ -381,7 +393,7 @@ fn simplify(cmds: &[Cmd]) -> Vec<SimpleCmd> {
                 out.push(SimpleCmd::Place { id, ask, tick, qty, ioc });
             }
             Cmd::Cancel { id } => out.push(SimpleCmd::Cancel { id: current[id as usize] }),
-            Cmd::Move { id, tick } => {
+            Cmd::Move { id, tick, .. } => {
                 next_id += 1;
                 let (ask, qty) = side[id as usize];
                 out.push(SimpleCmd::Cancel { id: current[id as usize] });
@@ -444,7 +456,7 @@ pub fn run_matching_bench(cfg: MatchingBenchConfig) -> std::io::Result<MatchingR
     let (cmds, workload) = generate(&cfg);
     // One untimed pass warms caches, the allocator and the branch predictors.
     measure_throughput(&cfg, &cmds[..cmds.len().min(200_000)]);
-    let elapsed = measure_throughput(&cfg, &cmds);
+    let (elapsed, cpu) = measure_throughput(&cfg, &cmds);
     let mut latency = Vec::with_capacity(cfg.rates.len());
     for (step, &rate) in cfg.rates.iter().enumerate() {
         latency.push(measure_rate(&cfg, &cmds, rate, step)?);
@@ -455,6 +467,7 @@ pub fn run_matching_bench(cfg: MatchingBenchConfig) -> std::io::Result<MatchingR
         workload,
         throughput_per_sec: cmds.len() as f64 / elapsed.as_secs_f64(),
         throughput_seconds: elapsed.as_secs_f64(),
+        throughput_cpu_seconds: cpu,
         latency,
         comparison,
     })
@@ -472,6 +485,7 @@ impl MatchingReport {
             },
             "throughput_ops_per_sec": self.throughput_per_sec,
             "throughput_seconds": self.throughput_seconds,
+            "throughput_cpu_seconds": self.throughput_cpu_seconds,
             "latency": self.latency.iter().map(|r| serde_json::json!({
                 "offered_ops_per_sec": r.offered_per_sec, "achieved_ops_per_sec": r.achieved_per_sec,
                 "commands": r.commands, "p50_ns": r.p50_ns, "p90_ns": r.p90_ns, "p99_ns": r.p99_ns,
@@ -512,6 +526,16 @@ impl fmt::Display for MatchingReport {
             self.throughput_seconds,
             1e9 / self.throughput_per_sec
         )?;
+        if let Some(cpu) = self.throughput_cpu_seconds.filter(|c| *c > 0.0) {
+            let n = self.workload.commands as f64;
+            writeln!(
+                f,
+                "  per CPU second: {:.2} M ops/s ({:.3} s CPU, {:.0} ns/op)",
+                n / cpu / 1e6,
+                cpu,
+                cpu * 1e9 / n
+            )?;
+        }
         if !self.latency.is_empty() {
             writeln!(f, "open-loop latency (from planned send time), ns:")?;
             writeln!(
@@ -523,7 +547,14 @@ impl fmt::Display for MatchingReport {
                 writeln!(
                     f,
                     "{:>12} {:>12.0} {:>9} {:>8} {:>8} {:>8} {:>9} {:>10}",
-                    r.offered_per_sec, r.achieved_per_sec, r.commands, r.p50_ns, r.p90_ns, r.p99_ns, r.p999_ns, r.max_ns
+                    r.offered_per_sec,
+                    r.achieved_per_sec,
+                    r.commands,
+                    r.p50_ns,
+                    r.p90_ns,
+                    r.p99_ns,
+                    r.p999_ns,
+                    r.max_ns
                 )?;
             }
         }
@@ -551,8 +582,12 @@ mod tests {
         let (a, stats) = generate(&cfg);
         let (b, _) = generate(&cfg);
         assert_eq!(format!("{a:?}"), format!("{b:?}"));
-        let pct = |n: usize| n * 100 / stats.commands;
-        assert_eq!((pct(stats.gtc), pct(stats.ioc), pct(stats.cancels)), (9, 3, 6));
+        let pct = |n: usize| n as f64 * 100.0 / stats.commands as f64;
+        for (got, want) in
+            [(pct(stats.gtc), 9.0), (pct(stats.ioc), 3.0), (pct(stats.cancels), 6.0), (pct(stats.moves), 82.0)]
+        {
+            assert!((got - want).abs() < 0.6, "mix {got:.2}% where {want}% was asked");
+        }
         assert!(stats.trading > 0);
     }
 
@@ -560,7 +595,7 @@ mod tests {
     fn simplified_stream_replaces_each_move_by_cancel_and_new() {
         let cmds = [
             Cmd::Place { id: 1, ask: true, tick: 10, qty: 5, ioc: false },
-            Cmd::Move { id: 1, tick: 11 },
+            Cmd::Move { id: 1, ask: true, tick: 11 },
             Cmd::Cancel { id: 1 },
         ];
         let s = simplify(&cmds);

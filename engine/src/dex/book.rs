@@ -51,12 +51,17 @@ impl Hasher for IdHasher {
         }
     }
     fn write_u64(&mut self, n: u64) {
-        let h = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let h = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         self.0 = h ^ (h >> 32);
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
     }
 }
 
 type IdIndex = HashMap<u64, u32, BuildHasherDefault<IdHasher>>;
+/// Exact price representation `(base amount, quote amount)` of a level's key → level.
+type LevelIndex = HashMap<(i64, i64), u32, BuildHasherDefault<IdHasher>>;
 
 #[derive(Clone, Copy, Debug)]
 struct Slot {
@@ -94,6 +99,19 @@ struct SideLevels {
     /// Ascending by value; best (highest `pb/pq`) last; `last()` is never an empty level.
     keys: Vec<LevelKey>,
     empties: usize,
+    /// The levels of `keys` by their exact key representation: an order quoting the same
+    /// amounts as a level's key (the usual case) finds it without a binary search.
+    by_repr: LevelIndex,
+}
+
+impl SideLevels {
+    fn with_capacity(levels: usize) -> Self {
+        SideLevels {
+            keys: Vec::with_capacity(levels),
+            empties: 0,
+            by_repr: LevelIndex::with_capacity_and_hasher(levels, Default::default()),
+        }
+    }
 }
 
 /// The taker's running state while it matches.
@@ -140,10 +158,7 @@ impl OrderBook {
             free_slot: NIL,
             levels: Vec::with_capacity(orders),
             free_level: NIL,
-            sides: [
-                SideLevels { keys: Vec::with_capacity(orders), empties: 0 },
-                SideLevels { keys: Vec::with_capacity(orders), empties: 0 },
-            ],
+            sides: [SideLevels::with_capacity(orders), SideLevels::with_capacity(orders)],
             index: IdIndex::with_capacity_and_hasher(orders, Default::default()),
             empty_level_slack: EMPTY_LEVELS_SLACK,
         }
@@ -220,33 +235,36 @@ impl OrderBook {
 
     /// The level holding price `pb/pq` on `side`, created (or revived) if needed.
     fn level_for(&mut self, side: Side, pb: i64, pq: i64) -> u32 {
-        let keys = &self.sides[side.index()].keys;
-        // Fast path: the best level, where most activity is.
-        if let Some(k) = keys.last() {
+        let sl = &self.sides[side.index()];
+        // Fast path: the best level, where most activity is, or a new best level.
+        if let Some(k) = sl.keys.last() {
             match matching::value_cmp(k.pb, k.pq, pb, pq) {
                 std::cmp::Ordering::Equal => return k.level,
-                std::cmp::Ordering::Less => {
-                    let level = self.alloc_level();
-                    self.sides[side.index()].keys.push(LevelKey { pb, pq, level });
-                    return level;
-                }
+                std::cmp::Ordering::Less => return self.new_level(side, sl.keys.len(), pb, pq),
                 std::cmp::Ordering::Greater => {}
             }
         }
-        match keys.binary_search_by(|k| matching::value_cmp(k.pb, k.pq, pb, pq)) {
-            Ok(pos) => {
-                let level = keys[pos].level;
+        let found = match sl.by_repr.get(&(pb, pq)) {
+            Some(&level) => Ok(level),
+            None => sl.keys.binary_search_by(|k| matching::value_cmp(k.pb, k.pq, pb, pq)).map(|pos| sl.keys[pos].level),
+        };
+        match found {
+            Ok(level) => {
                 if self.levels[level as usize].count == 0 {
                     self.sides[side.index()].empties -= 1;
                 }
                 level
             }
-            Err(pos) => {
-                let level = self.alloc_level();
-                self.sides[side.index()].keys.insert(pos, LevelKey { pb, pq, level });
-                level
-            }
+            Err(pos) => self.new_level(side, pos, pb, pq),
         }
+    }
+
+    fn new_level(&mut self, side: Side, pos: usize, pb: i64, pq: i64) -> u32 {
+        let level = self.alloc_level();
+        let sl = &mut self.sides[side.index()];
+        sl.keys.insert(pos, LevelKey { pb, pq, level });
+        sl.by_repr.insert((pb, pq), level);
+        level
     }
 
     /// Link slot `i` into its level in id order and account for it.
@@ -305,16 +323,19 @@ impl OrderBook {
     fn level_emptied(&mut self, side: Side, lv: u32) {
         let slack = self.empty_level_slack;
         let s = &mut self.sides[side.index()];
-        if s.keys.last().map(|k| k.level) == Some(lv) {
+        if let Some(&top) = s.keys.last().filter(|k| k.level == lv) {
             s.keys.pop();
+            s.by_repr.remove(&(top.pb, top.pq));
             self.free_level(lv);
             // Keep the invariant: the last level of a side is live.
             while let Some(k) = self.sides[side.index()].keys.last().copied() {
                 if self.levels[k.level as usize].count != 0 {
                     break;
                 }
-                self.sides[side.index()].keys.pop();
-                self.sides[side.index()].empties -= 1;
+                let s = &mut self.sides[side.index()];
+                s.keys.pop();
+                s.by_repr.remove(&(k.pb, k.pq));
+                s.empties -= 1;
                 self.free_level(k.level);
             }
         } else {
@@ -326,16 +347,18 @@ impl OrderBook {
     }
 
     fn compact(&mut self, side: Side) {
-        let mut keys = std::mem::take(&mut self.sides[side.index()].keys);
-        keys.retain(|k| {
+        let mut sl = std::mem::take(&mut self.sides[side.index()]);
+        sl.keys.retain(|k| {
             let live = self.levels[k.level as usize].count != 0;
             if !live {
+                sl.by_repr.remove(&(k.pb, k.pq));
                 self.levels[k.level as usize].head = self.free_level;
                 self.free_level = k.level;
             }
             live
         });
-        self.sides[side.index()] = SideLevels { keys, empties: 0 };
+        sl.empties = 0;
+        self.sides[side.index()] = sl;
     }
 
     /// Remove slot `i` entirely (it must be linked).
@@ -397,8 +420,7 @@ impl OrderBook {
     /// The matching loop of `apply_order` for a taker that is not linked into the book.
     fn run_taker(&mut self, t: &mut Taker, events: &mut Vec<BookEvent>) -> TakerEnd {
         let opp = t.side.opposite();
-        loop {
-            let Some(key) = self.sides[opp.index()].keys.last().copied() else { break };
+        while let Some(key) = self.sides[opp.index()].keys.last().copied() {
             if !matching::crosses(key.pb, key.pq, t.pb, t.pq) {
                 break;
             }
@@ -508,6 +530,10 @@ impl OrderBook {
                 seen += count as usize;
             }
             assert_eq!(empties, s.empties);
+            assert_eq!(s.by_repr.len(), s.keys.len(), "level index out of step");
+            for k in &s.keys {
+                assert_eq!(s.by_repr.get(&(k.pb, k.pq)), Some(&k.level));
+            }
         }
         assert_eq!(seen, self.index.len());
         if let (Some(a), Some(b)) = (self.sides[0].keys.last(), self.sides[1].keys.last()) {
