@@ -527,7 +527,7 @@ impl ChainParameters {
         positive("block_interval", i64::from(self.block_interval))?;
         at_most("block_interval", i64::from(self.block_interval), 30)?;
         let bi = u32::from(self.block_interval);
-        if self.maintenance_interval <= bi || self.maintenance_interval % bi != 0 {
+        if self.maintenance_interval <= bi || self.maintenance_interval.checked_rem(bi) != Some(0) {
             return Err(ValidateError::rule(
                 "bad_maintenance_interval",
                 format!(
