@@ -7,17 +7,14 @@
 //! API writes it: the signed and processed forms add `signatures` and `operation_results` beside
 //! the transaction's own fields.
 
-use crate::authority::Authority;
 use crate::block::BlockId;
 use crate::encoding::{DecodeError, Pack, Reader, Unpack};
 use crate::ext::Extensions;
-use crate::ids::AccountId;
 use crate::keys::Signature;
 use crate::ops::{Operation, OperationResult, ValidateError};
 use crate::time::TimePointSec;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeSet;
 use std::fmt;
 
 /// Define a 20- or 32-byte id written as hex in JSON.

@@ -48,7 +48,7 @@ impl Gen {
     }
 
     /// A small container length: mostly 0..3, shrinking to 0 past the depth limit.
-    pub fn len(&mut self) -> usize {
+    pub fn size(&mut self) -> usize {
         if self.depth >= MAX_DEPTH {
             0
         } else {
@@ -116,7 +116,7 @@ impl<T: Sample> Sample for Option<T> {
 }
 impl<T: Sample> Sample for Vec<T> {
     fn sample(g: &mut Gen) -> Self {
-        let n = g.len();
+        let n = g.size();
         g.depth += 1;
         let v = (0..n).map(|_| T::sample(g)).collect();
         g.depth -= 1;
@@ -125,7 +125,7 @@ impl<T: Sample> Sample for Vec<T> {
 }
 impl<T: Sample + Ord> Sample for BTreeSet<T> {
     fn sample(g: &mut Gen) -> Self {
-        let n = g.len();
+        let n = g.size();
         g.depth += 1;
         let v = (0..n).map(|_| T::sample(g)).collect();
         g.depth -= 1;
@@ -134,7 +134,7 @@ impl<T: Sample + Ord> Sample for BTreeSet<T> {
 }
 impl<K: Sample + Ord, V: Sample> Sample for BTreeMap<K, V> {
     fn sample(g: &mut Gen) -> Self {
-        let n = g.len();
+        let n = g.size();
         g.depth += 1;
         let v = (0..n).map(|_| (K::sample(g), V::sample(g))).collect();
         g.depth -= 1;
