@@ -25,6 +25,6 @@ pub mod maintenance;
 pub mod query;
 pub mod state;
 
-pub use chain::{Chain, SkipFlags};
+pub use chain::{BlockError, Chain, PopError, SkipFlags};
 pub use error::Rejection;
 pub use state::State;
