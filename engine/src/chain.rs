@@ -38,7 +38,7 @@ use ledger::ops::OperationResult;
 use ledger::sign_state::{self, Approvals, AuthorityLookup};
 use ledger::time::TimePointSec;
 use ledger::transaction::{ProcessedTransaction, SignedTransaction};
-use ledger::{Pack, ids::TransactionHistoryId};
+use ledger::{ids::TransactionHistoryId, Pack};
 use std::collections::VecDeque;
 
 /// Checks a caller may skip (bitshares-core's skip flags), all off by default.
@@ -81,17 +81,17 @@ pub enum BlockError {
     TooLarge { size: usize, max: u32 },
     #[error("transaction {index} of block {num} was rejected: {rejection}")]
     Transaction { num: u32, index: usize, rejection: Rejection },
-    #[error("block {num} would leave {depth} reversible blocks above the last irreversible block {lib}; the limit is {max}")]
+    #[error(
+        "block {num} would leave {depth} reversible blocks above the last irreversible block {lib}; the limit is {max}"
+    )]
     UndoHistoryExhausted { num: u32, lib: u32, depth: u32, max: u32 },
 }
 
 /// Why [`Chain::pop_block`] could not pop.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PopError {
-    #[error("head block {head} is irreversible (last irreversible block {lib}): nothing to pop")]
-    Irreversible { head: u32, lib: u32 },
-    #[error("undo is disabled: head block {head} cannot be popped")]
-    UndoDisabled { head: u32 },
+    #[error("head block {head} has no undo frame: it is irreversible (or undo is disabled)")]
+    NothingToPop { head: u32 },
 }
 
 /// An applied block above the LIB, with what popping it needs.
@@ -140,6 +140,14 @@ impl Chain {
         self.reversible.iter().map(|r| &r.block)
     }
 
+    /// The lowest block number popping can reach: the parent of the oldest reversible block, or
+    /// the head when nothing is reversible. This is the LIB as of the highest block applied, which
+    /// can be above the `last_irreversible_block_num` of the current state after pops (a popped
+    /// block's state recorded an older LIB, but the frames below the newer one are gone).
+    pub fn undo_floor(&self) -> u32 {
+        self.reversible.front().map_or(self.head_num(), |r| r.block.block_num() - 1)
+    }
+
     /// Whether a pending frame (transactions pushed outside a block) is open.
     pub fn has_pending(&self) -> bool {
         self.pending
@@ -169,8 +177,7 @@ impl Chain {
     pub fn pop_block(&mut self) -> Result<SignedBlock, PopError> {
         self.discard_pending();
         let Some(r) = self.reversible.pop_back() else {
-            let (head, lib) = (self.head_num(), self.lib_num());
-            return Err(if head > lib { PopError::UndoDisabled { head } } else { PopError::Irreversible { head, lib } });
+            return Err(PopError::NothingToPop { head: self.head_num() });
         };
         self.state.undo();
         self.state.state_hash = r.hash_before;
@@ -238,7 +245,11 @@ impl Chain {
     }
 
     /// Apply one transaction in its own frame, merged into the frame below on success.
-    fn push_in_frame(&mut self, tx: &SignedTransaction, signing_keys: Option<&[PublicKey]>) -> Result<Applied, Rejection> {
+    fn push_in_frame(
+        &mut self,
+        tx: &SignedTransaction,
+        signing_keys: Option<&[PublicKey]>,
+    ) -> Result<Applied, Rejection> {
         self.state.begin();
         match self.apply_transaction(tx, signing_keys) {
             Ok(a) => {
@@ -260,7 +271,11 @@ impl Chain {
         Ok(())
     }
 
-    fn apply_transaction(&mut self, tx: &SignedTransaction, signing_keys: Option<&[PublicKey]>) -> Result<Applied, Rejection> {
+    fn apply_transaction(
+        &mut self,
+        tx: &SignedTransaction,
+        signing_keys: Option<&[PublicKey]>,
+    ) -> Result<Applied, Rejection> {
         tx.validate()?;
         let id = tx.id();
         if !self.skip.dupe && self.state.recent_transactions.index().by_id.contains_key(&id) {
@@ -283,7 +298,10 @@ impl Chain {
         if dgp.head_block_number > 0 && !self.skip.tapos {
             let summary = self.state.block_summaries.get(u64::from(tx.ref_block_num)).expect("65537 summaries exist");
             if summary.block_id.prefix() != tx.ref_block_prefix {
-                return Err(Rejection::TaposMismatch { ref_block_num: tx.ref_block_num, ref_block_prefix: tx.ref_block_prefix });
+                return Err(Rejection::TaposMismatch {
+                    ref_block_num: tx.ref_block_num,
+                    ref_block_prefix: tx.ref_block_prefix,
+                });
             }
             let params = &self.state.gpo().parameters;
             if tx.expiration < now {
@@ -379,7 +397,8 @@ impl Chain {
         for tx in transactions {
             let r = self.push_in_frame(tx, None);
             if let Ok(a) = &r {
-                included.push(ProcessedTransaction { signed: tx.clone(), operation_results: a.operation_results.clone() });
+                included
+                    .push(ProcessedTransaction { signed: tx.clone(), operation_results: a.operation_results.clone() });
             }
             outcomes.push(r);
         }
@@ -402,7 +421,8 @@ impl Chain {
         }
         block.signed_header.header.transaction_merkle_root = block.calculate_merkle_root();
         if let Some(key) = signing_key {
-            block.signed_header.witness_signature = ledger::crypto::sign_compact(key, &block.signed_header.header.digest());
+            block.signed_header.witness_signature =
+                ledger::crypto::sign_compact(key, &block.signed_header.header.digest());
         }
         self.finish_block(&block, slot, num);
         self.end_block(&block, hash_before);
@@ -416,7 +436,11 @@ impl Chain {
         let h = &block.signed_header.header;
         let num = self.head_num() + 1;
         if h.previous != self.head_id() {
-            return Err(BlockError::Unlinked { num, head: self.head_id().to_string(), previous: h.previous.to_string() });
+            return Err(BlockError::Unlinked {
+                num,
+                head: self.head_id().to_string(),
+                previous: h.previous.to_string(),
+            });
         }
         if h.timestamp <= self.head_time() {
             return Err(BlockError::TimeNotAfterHead { timestamp: h.timestamp, head_time: self.head_time() });
