@@ -10,8 +10,10 @@
 //!   them in order (sync is by ascending block number), as bitshares-core's `fork_database`
 //!   does (it throws `unlinkable_block_exception`).
 //! - The head moves only to a strictly higher block: on equal numbers the first-seen branch stays.
-//! - Only blocks numbered above `head − max_size` are kept; the owner sets `max_size` to
-//!   `head − LIB + 1` after every block (initially 1024), so the LIB block stays as the oldest item.
+//! - Only blocks numbered above `head − max_size` are kept. Pruning happens in
+//!   [`ForkDatabase::set_max_size`], which the owner calls with `head − LIB + 1` after every block
+//!   it applied (initially 1024), so the LIB block stays as the oldest item. `push_block` itself
+//!   never prunes: the new head may still fail to apply, and the old head must then remain.
 //!
 //! # Never
 //!
@@ -116,7 +118,6 @@ impl ForkDatabase {
         self.insert(ForkItem { id, num, previous, block: Some(Arc::new(block)) });
         if num > self.head().num {
             self.head = id;
-            self.prune();
             return Ok(true);
         }
         Ok(false)
