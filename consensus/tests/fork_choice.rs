@@ -111,7 +111,13 @@ fn a_fork_with_an_invalid_block_is_rejected_and_the_old_chain_restored_exactly()
     }
     let err = node.push_block(b_blocks[3].clone()).unwrap_err();
     match err {
-        ConsensusError::ForkRejected { head_num: 4, num: 3, id, source: BlockError::BadSignature { witness }, restored: 3 } => {
+        ConsensusError::ForkRejected {
+            head_num: 4,
+            num: 3,
+            id,
+            source: BlockError::BadSignature { witness },
+            restored: 3,
+        } => {
             assert_eq!((id, witness), (bad.id(), slot_witness));
         }
         other => panic!("unexpected {other}"),
