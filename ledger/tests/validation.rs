@@ -337,3 +337,15 @@ fn committee_parameters_are_paid_by_the_committee() {
     p.new_parameters.maintenance_interval = 86_401;
     assert_eq!(code(p), Err("bad_maintenance_interval"));
 }
+
+#[test]
+fn custom_op_required_auths_are_ignored_at_current_rules() {
+    let op = CustomOp { payer: AccountId(6), required_auths: [AccountId(9)].into(), ..Default::default() };
+    let (mut a, mut o, mut x) = (BTreeSet::new(), BTreeSet::new(), Vec::new());
+    Operation::from(op).required_authorities(&mut a, &mut o, &mut x);
+    assert_eq!(a.into_iter().collect::<Vec<_>>(), vec![AccountId(6)]);
+    let op = AssertOp { fee_paying_account: AccountId(6), required_auths: [AccountId(9)].into(), ..Default::default() };
+    let (mut a, mut o, mut x) = (BTreeSet::new(), BTreeSet::new(), Vec::new());
+    Operation::from(op).required_authorities(&mut a, &mut o, &mut x);
+    assert_eq!(a.into_iter().collect::<Vec<_>>(), vec![AccountId(6), AccountId(9)]);
+}
