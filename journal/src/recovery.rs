@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{CorruptReason, JournalError};
 use crate::format::{
-    decode_index_entry, encode_index_entry, record_checksum_ok, FileHeader, RecordHeader, FILE_HEADER_LEN,
-    INDEX_ENTRY_LEN, PAYLOAD_MAX, RECORD_HEADER_LEN,
+    decode_index_entry, encode_index_entry, header_check_ok, record_checksum_ok, FileHeader, RecordHeader,
+    FILE_HEADER_LEN, INDEX_ENTRY_LEN, PAYLOAD_MAX, RECORD_HEADER_LEN,
 };
 use crate::reader::{ByteSource, ChunkReader, FileSource, CHUNK_LEN};
 use crate::storage::StorageFile;
@@ -213,7 +213,8 @@ enum Step {
     End(ScanEnd),
 }
 
-/// Looks at the record starting at `pos`, which should be block `expected`.
+/// Looks at the record starting at `pos`, which should be block `expected`. Fast path: one
+/// blake3 over the whole record; only a record that fails it is looked at closely to classify it.
 fn scan_one<S: ByteSource>(reader: &mut ChunkReader<S>, pos: u64, expected: u32) -> std::io::Result<Step> {
     let remaining = reader.end() - pos;
     if remaining == 0 {
@@ -222,24 +223,27 @@ fn scan_one<S: ByteSource>(reader: &mut ChunkReader<S>, pos: u64, expected: u32)
     if remaining < RECORD_HEADER_LEN as u64 {
         return Ok(Step::End(ScanEnd::Torn));
     }
-    let Some(header) = RecordHeader::decode(reader.window(pos, RECORD_HEADER_LEN)?) else {
+    let header = RecordHeader::decode_unchecked(reader.window(pos, RECORD_HEADER_LEN)?);
+    let record_len = header.record_len();
+    let plausible = header.block_num == expected && header.payload_len <= PAYLOAD_MAX && record_len <= remaining;
+    if plausible && record_checksum_ok(reader.window(pos, record_len as usize)?) {
+        return Ok(Step::Record(header));
+    }
+    if !header_check_ok(reader.window(pos, RECORD_HEADER_LEN)?) {
         let end = if reader.all_zero_from(pos)? { ScanEnd::Torn } else { ScanEnd::Corrupt(CorruptReason::HeaderCheck) };
         return Ok(Step::End(end));
+    }
+    let end = if header.block_num != expected {
+        ScanEnd::Corrupt(CorruptReason::NonConsecutive { found: header.block_num })
+    } else if header.payload_len > PAYLOAD_MAX {
+        ScanEnd::Corrupt(CorruptReason::TooLarge { payload_len: header.payload_len })
+    } else if record_len > remaining {
+        // The header verifies, so the length is real: the record was only partly written.
+        ScanEnd::Torn
+    } else {
+        ScanEnd::Corrupt(CorruptReason::Checksum)
     };
-    if header.block_num != expected {
-        return Ok(Step::End(ScanEnd::Corrupt(CorruptReason::NonConsecutive { found: header.block_num })));
-    }
-    if header.payload_len > PAYLOAD_MAX {
-        return Ok(Step::End(ScanEnd::Corrupt(CorruptReason::TooLarge { payload_len: header.payload_len })));
-    }
-    let record_len = header.record_len();
-    if record_len > remaining {
-        return Ok(Step::End(ScanEnd::Torn));
-    }
-    if !record_checksum_ok(reader.window(pos, record_len as usize)?) {
-        return Ok(Step::End(ScanEnd::Corrupt(CorruptReason::Checksum)));
-    }
-    Ok(Step::Record(header))
+    Ok(Step::End(end))
 }
 
 /// Compares the index with the records as the scan finds them; from the first disagreement on,
