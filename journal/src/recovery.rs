@@ -162,40 +162,8 @@ pub(crate) fn recover<F: StorageFile>(
         index_rebuilt: false,
         index_entries_written: 0,
     };
-    let cut_at = match end {
-        ScanEnd::Clean => {
-            report.truncate_request_unused = opts.truncate_corrupt_at;
-            None
-        }
-        ScanEnd::Torn => {
-            report.torn_tail_bytes_cut = file_len - pos;
-            Some(pos)
-        }
-        ScanEnd::Corrupt(reason) => {
-            let Some(requested) = opts.truncate_corrupt_at else {
-                return Err(JournalError::CorruptRecord {
-                    path: journal_path.to_path_buf(),
-                    block_num: expected,
-                    offset: pos,
-                    reason,
-                });
-            };
-            let cut_offset =
-                requested_offset.ok_or(JournalError::TruncateAfterDamage { requested, damaged: expected })?;
-            let cut_from_block = requested.max(first);
-            report.corrupt_cut = Some(CorruptCut {
-                damaged_block: expected,
-                damaged_offset: pos,
-                reason,
-                cut_from_block,
-                bytes_cut: file_len - cut_offset,
-            });
-            report.head = cut_from_block - 1;
-            report.blocks = cut_from_block - first;
-            report.bytes = cut_offset;
-            Some(cut_offset)
-        }
-    };
+    let scanned = Scanned { end, file_len, damaged_offset: pos, requested_offset };
+    let cut_at = decide_cut(&mut report, scanned, opts)?;
     if let Some(offset) = cut_at {
         file.truncate(offset).map_err(io_journal(journal_path))?;
         file.sync().map_err(io_journal(journal_path))?;
@@ -204,6 +172,54 @@ pub(crate) fn recover<F: StorageFile>(
     report.index_rebuilt = rebuilt;
     report.index_entries_written = written;
     Ok(report)
+}
+
+/// Where the scan stopped, and what it saw on the way.
+struct Scanned {
+    end: ScanEnd,
+    file_len: u64,
+    /// Offset at which the scan stopped (the torn or damaged record, or the end of the file).
+    damaged_offset: u64,
+    /// Offset of the record named by `truncate_corrupt_at`, if the scan reached it.
+    requested_offset: Option<u64>,
+}
+
+/// Decides what to cut given how the scan ended, filling the report; refuses damage unless the
+/// operator asked to truncate at or before it. Returns the offset to cut the journal at.
+fn decide_cut(report: &mut RecoveryReport, scanned: Scanned, opts: &OpenOptions) -> Result<Option<u64>, JournalError> {
+    let pos = scanned.damaged_offset;
+    let damaged = report.head + 1;
+    match scanned.end {
+        ScanEnd::Clean => {
+            report.truncate_request_unused = opts.truncate_corrupt_at;
+            Ok(None)
+        }
+        ScanEnd::Torn => {
+            report.truncate_request_unused = opts.truncate_corrupt_at;
+            report.torn_tail_bytes_cut = scanned.file_len - pos;
+            Ok(Some(pos))
+        }
+        ScanEnd::Corrupt(reason) => {
+            let Some(requested) = opts.truncate_corrupt_at else {
+                let path = report.path.clone();
+                return Err(JournalError::CorruptRecord { path, block_num: damaged, offset: pos, reason });
+            };
+            let cut_offset =
+                scanned.requested_offset.ok_or(JournalError::TruncateAfterDamage { requested, damaged })?;
+            let cut_from_block = requested.max(report.first_block);
+            report.corrupt_cut = Some(CorruptCut {
+                damaged_block: damaged,
+                damaged_offset: pos,
+                reason,
+                cut_from_block,
+                bytes_cut: scanned.file_len - cut_offset,
+            });
+            report.head = cut_from_block - 1;
+            report.blocks = cut_from_block - report.first_block;
+            report.bytes = cut_offset;
+            Ok(Some(cut_offset))
+        }
+    }
 }
 
 /// One step of the scan.
