@@ -46,7 +46,7 @@ pub enum BlockError {
     Unlinked { num: u32, head: String, previous: String },
     #[error("block timestamp {timestamp} is not after head block time {head_time}")]
     TimeNotAfterHead { timestamp: TimePointSec, head_time: TimePointSec },
-    #[error("block timestamp {timestamp} is before the first slot {first_slot}")]
+    #[error("block timestamp {timestamp} is before the first available slot {first_slot} (after a maintenance block, maintenance_skip_slots slots are skipped)")]
     BeforeFirstSlot { timestamp: TimePointSec, first_slot: TimePointSec },
     #[error("block is produced by witness {got} but slot {slot} belongs to {scheduled}")]
     WrongWitness { got: WitnessId, scheduled: WitnessId, slot: u32 },
