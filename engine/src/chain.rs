@@ -69,7 +69,7 @@ pub enum BlockError {
     Unlinked { num: u32, head: String, previous: String },
     #[error("block timestamp {timestamp} is not after head block time {head_time}")]
     TimeNotAfterHead { timestamp: TimePointSec, head_time: TimePointSec },
-    #[error("block timestamp {timestamp} is before the first slot {first_slot}")]
+    #[error("block timestamp {timestamp} is before the first available slot {first_slot} (after a maintenance block, maintenance_skip_slots slots are skipped)")]
     BeforeFirstSlot { timestamp: TimePointSec, first_slot: TimePointSec },
     #[error("block is produced by witness {got} but slot {slot} belongs to {scheduled}")]
     WrongWitness { got: WitnessId, scheduled: WitnessId, slot: u32 },
@@ -80,7 +80,7 @@ pub enum BlockError {
     #[error("block is {size} bytes; the maximum is {max}")]
     TooLarge { size: usize, max: u32 },
     #[error("transaction {index} of block {num} was rejected: {rejection}")]
-    Transaction { num: u32, index: usize, rejection: Rejection },
+    Transaction { num: u32, index: usize, rejection: Box<Rejection> },
     #[error(
         "block {num} would leave {depth} reversible blocks above the last irreversible block {lib}; the limit is {max}"
     )]
@@ -476,7 +476,7 @@ impl Chain {
                 Ok(a) => applied.push(a),
                 Err(rejection) => {
                     self.state.undo();
-                    return Err(BlockError::Transaction { num, index, rejection });
+                    return Err(BlockError::Transaction { num, index, rejection: Box::new(rejection) });
                 }
             }
         }
@@ -570,7 +570,7 @@ impl Chain {
     fn update_witness_schedule(&mut self) {
         let active = self.state.gpo().active_witnesses.clone();
         let num = self.head_num();
-        if active.is_empty() || num % active.len() as u32 != 0 {
+        if active.is_empty() || !num.is_multiple_of(active.len() as u32) {
             return;
         }
         let mut list = active;

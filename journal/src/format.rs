@@ -145,18 +145,26 @@ impl RecordHeader {
     /// Decodes a record header, or `None` when its header check fails (the bytes are damaged or
     /// are not a record header at all).
     pub fn decode(bytes: &[u8]) -> Option<Self> {
-        let bytes = &bytes[..RECORD_HEADER_LEN];
-        let check = blake3::hash(&bytes[..HEADER_CHECK_AT]);
-        if bytes[HEADER_CHECK_AT..] != check.as_bytes()[..4] {
-            return None;
-        }
-        Some(RecordHeader {
+        header_check_ok(bytes).then(|| Self::decode_unchecked(bytes))
+    }
+
+    /// Decodes a record header without its header check. For the fast path of scans: a record
+    /// whose whole checksum verifies has a verified header too, so the header check is only
+    /// needed to classify a record that fails.
+    pub fn decode_unchecked(bytes: &[u8]) -> Self {
+        RecordHeader {
             payload_len: u32_at(bytes, 0),
             block_num: u32_at(bytes, 4),
             block_id: bytes[8..28].try_into().expect("20 bytes"),
             state_hash: bytes[28..60].try_into().expect("32 bytes"),
-        })
+        }
     }
+}
+
+/// Checks the header check of the record header at the start of `bytes`.
+pub fn header_check_ok(bytes: &[u8]) -> bool {
+    let check = blake3::hash(&bytes[..HEADER_CHECK_AT]);
+    bytes[HEADER_CHECK_AT..RECORD_HEADER_LEN] == check.as_bytes()[..4]
 }
 
 /// Appends one framed record to `out`. The caller has checked `payload.len() <= PAYLOAD_MAX`.

@@ -5,7 +5,8 @@
 //! - Records hold consecutive block numbers from the header's `first_block` to `head`.
 //! - `durable_head <= head`; every block up to `durable_head` was on disk when a `sync` returned
 //!   it. Appended blocks past it live in memory (or were written but not synced) and are lost in
-//!   a crash, which is fine: nobody was told they were durable.
+//!   a crash, or when the journal is dropped without a `sync`, which is fine: nobody was told
+//!   they were durable.
 //! - After any failed write or sync the journal is poisoned: it refuses further writes, because
 //!   after a failed fdatasync the kernel may have dropped the dirty pages, so what is on disk is
 //!   unknown until recovery reads it back. The caller restarts (reopens) instead of retrying.

@@ -7,7 +7,7 @@
 //!   append, sync, truncate, open by path) and [`FileStorage`] on real files. Everything above is
 //!   generic over them, so [`testing::FaultyStorage`] can inject torn writes, bit flips and
 //!   failed syncs.
-//! - [`format`]: the bytes on disk: a file header naming format version, first block and chain
+//! - [`format`](mod@format): the bytes on disk: a file header naming format version, first block and chain
 //!   id; records framed with length, block number, block id, state hash, a header check and a
 //!   blake3 checksum; fixed-size index entries.
 //! - [`recovery`]: the scan every open runs: verifies every record, cuts a torn tail, refuses to

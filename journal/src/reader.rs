@@ -1,9 +1,11 @@
 //! Large sequential reads: a window over a byte source refilled in big chunks, so streaming the
 //! journal front to back costs one read call per `CHUNK_LEN` bytes, not one per record.
 //!
-//! Measured against memmap2 (which would need `unsafe` in a crate that denies it): with 1 MiB
-//! chunks the per-record cost is dominated by the blake3 check, not by the copy out of the page
-//! cache, so the safe path is kept.
+//! Measured against memmap2 (which would need `unsafe` in a crate that denies it, and turns a
+//! file shortened under the mapping into SIGBUS): over 1M records of 64-byte payloads the chunked
+//! reader streams ~3.6M records/s against ~4.9M/s for the mapped scan and ~6M/s for blake3 alone
+//! (`cargo bench -p journal --bench journal_append -- replay`, see journal/README.md). The blake3
+//! check dominates and real records are blocks of many operations, so the safe path is kept.
 
 use std::io;
 

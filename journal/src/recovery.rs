@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{CorruptReason, JournalError};
 use crate::format::{
-    decode_index_entry, encode_index_entry, record_checksum_ok, FileHeader, RecordHeader, FILE_HEADER_LEN,
-    INDEX_ENTRY_LEN, PAYLOAD_MAX, RECORD_HEADER_LEN,
+    decode_index_entry, encode_index_entry, header_check_ok, record_checksum_ok, FileHeader, RecordHeader,
+    FILE_HEADER_LEN, INDEX_ENTRY_LEN, PAYLOAD_MAX, RECORD_HEADER_LEN,
 };
 use crate::reader::{ByteSource, ChunkReader, FileSource, CHUNK_LEN};
 use crate::storage::StorageFile;
@@ -162,40 +162,8 @@ pub(crate) fn recover<F: StorageFile>(
         index_rebuilt: false,
         index_entries_written: 0,
     };
-    let cut_at = match end {
-        ScanEnd::Clean => {
-            report.truncate_request_unused = opts.truncate_corrupt_at;
-            None
-        }
-        ScanEnd::Torn => {
-            report.torn_tail_bytes_cut = file_len - pos;
-            Some(pos)
-        }
-        ScanEnd::Corrupt(reason) => {
-            let Some(requested) = opts.truncate_corrupt_at else {
-                return Err(JournalError::CorruptRecord {
-                    path: journal_path.to_path_buf(),
-                    block_num: expected,
-                    offset: pos,
-                    reason,
-                });
-            };
-            let cut_offset =
-                requested_offset.ok_or(JournalError::TruncateAfterDamage { requested, damaged: expected })?;
-            let cut_from_block = requested.max(first);
-            report.corrupt_cut = Some(CorruptCut {
-                damaged_block: expected,
-                damaged_offset: pos,
-                reason,
-                cut_from_block,
-                bytes_cut: file_len - cut_offset,
-            });
-            report.head = cut_from_block - 1;
-            report.blocks = cut_from_block - first;
-            report.bytes = cut_offset;
-            Some(cut_offset)
-        }
-    };
+    let scanned = Scanned { end, file_len, damaged_offset: pos, requested_offset };
+    let cut_at = decide_cut(&mut report, scanned, opts)?;
     if let Some(offset) = cut_at {
         file.truncate(offset).map_err(io_journal(journal_path))?;
         file.sync().map_err(io_journal(journal_path))?;
@@ -206,6 +174,54 @@ pub(crate) fn recover<F: StorageFile>(
     Ok(report)
 }
 
+/// Where the scan stopped, and what it saw on the way.
+struct Scanned {
+    end: ScanEnd,
+    file_len: u64,
+    /// Offset at which the scan stopped (the torn or damaged record, or the end of the file).
+    damaged_offset: u64,
+    /// Offset of the record named by `truncate_corrupt_at`, if the scan reached it.
+    requested_offset: Option<u64>,
+}
+
+/// Decides what to cut given how the scan ended, filling the report; refuses damage unless the
+/// operator asked to truncate at or before it. Returns the offset to cut the journal at.
+fn decide_cut(report: &mut RecoveryReport, scanned: Scanned, opts: &OpenOptions) -> Result<Option<u64>, JournalError> {
+    let pos = scanned.damaged_offset;
+    let damaged = report.head + 1;
+    match scanned.end {
+        ScanEnd::Clean => {
+            report.truncate_request_unused = opts.truncate_corrupt_at;
+            Ok(None)
+        }
+        ScanEnd::Torn => {
+            report.truncate_request_unused = opts.truncate_corrupt_at;
+            report.torn_tail_bytes_cut = scanned.file_len - pos;
+            Ok(Some(pos))
+        }
+        ScanEnd::Corrupt(reason) => {
+            let Some(requested) = opts.truncate_corrupt_at else {
+                let path = report.path.clone();
+                return Err(JournalError::CorruptRecord { path, block_num: damaged, offset: pos, reason });
+            };
+            let cut_offset =
+                scanned.requested_offset.ok_or(JournalError::TruncateAfterDamage { requested, damaged })?;
+            let cut_from_block = requested.max(report.first_block);
+            report.corrupt_cut = Some(CorruptCut {
+                damaged_block: damaged,
+                damaged_offset: pos,
+                reason,
+                cut_from_block,
+                bytes_cut: scanned.file_len - cut_offset,
+            });
+            report.head = cut_from_block - 1;
+            report.blocks = cut_from_block - report.first_block;
+            report.bytes = cut_offset;
+            Ok(Some(cut_offset))
+        }
+    }
+}
+
 /// One step of the scan.
 enum Step {
     /// A whole, verified record with the expected number.
@@ -213,7 +229,8 @@ enum Step {
     End(ScanEnd),
 }
 
-/// Looks at the record starting at `pos`, which should be block `expected`.
+/// Looks at the record starting at `pos`, which should be block `expected`. Fast path: one
+/// blake3 over the whole record; only a record that fails it is looked at closely to classify it.
 fn scan_one<S: ByteSource>(reader: &mut ChunkReader<S>, pos: u64, expected: u32) -> std::io::Result<Step> {
     let remaining = reader.end() - pos;
     if remaining == 0 {
@@ -222,24 +239,27 @@ fn scan_one<S: ByteSource>(reader: &mut ChunkReader<S>, pos: u64, expected: u32)
     if remaining < RECORD_HEADER_LEN as u64 {
         return Ok(Step::End(ScanEnd::Torn));
     }
-    let Some(header) = RecordHeader::decode(reader.window(pos, RECORD_HEADER_LEN)?) else {
+    let header = RecordHeader::decode_unchecked(reader.window(pos, RECORD_HEADER_LEN)?);
+    let record_len = header.record_len();
+    let plausible = header.block_num == expected && header.payload_len <= PAYLOAD_MAX && record_len <= remaining;
+    if plausible && record_checksum_ok(reader.window(pos, record_len as usize)?) {
+        return Ok(Step::Record(header));
+    }
+    if !header_check_ok(reader.window(pos, RECORD_HEADER_LEN)?) {
         let end = if reader.all_zero_from(pos)? { ScanEnd::Torn } else { ScanEnd::Corrupt(CorruptReason::HeaderCheck) };
         return Ok(Step::End(end));
+    }
+    let end = if header.block_num != expected {
+        ScanEnd::Corrupt(CorruptReason::NonConsecutive { found: header.block_num })
+    } else if header.payload_len > PAYLOAD_MAX {
+        ScanEnd::Corrupt(CorruptReason::TooLarge { payload_len: header.payload_len })
+    } else if record_len > remaining {
+        // The header verifies, so the length is real: the record was only partly written.
+        ScanEnd::Torn
+    } else {
+        ScanEnd::Corrupt(CorruptReason::Checksum)
     };
-    if header.block_num != expected {
-        return Ok(Step::End(ScanEnd::Corrupt(CorruptReason::NonConsecutive { found: header.block_num })));
-    }
-    if header.payload_len > PAYLOAD_MAX {
-        return Ok(Step::End(ScanEnd::Corrupt(CorruptReason::TooLarge { payload_len: header.payload_len })));
-    }
-    let record_len = header.record_len();
-    if record_len > remaining {
-        return Ok(Step::End(ScanEnd::Torn));
-    }
-    if !record_checksum_ok(reader.window(pos, record_len as usize)?) {
-        return Ok(Step::End(ScanEnd::Corrupt(CorruptReason::Checksum)));
-    }
-    Ok(Step::Record(header))
+    Ok(Step::End(end))
 }
 
 /// Compares the index with the records as the scan finds them; from the first disagreement on,

@@ -7,7 +7,9 @@
 use std::io;
 
 use crate::error::{CorruptReason, JournalError};
-use crate::format::{record_checksum_ok, RecordHeader, PAYLOAD_MAX, RECORD_CHECKSUM_LEN, RECORD_HEADER_LEN};
+use crate::format::{
+    header_check_ok, record_checksum_ok, RecordHeader, PAYLOAD_MAX, RECORD_CHECKSUM_LEN, RECORD_HEADER_LEN,
+};
 use crate::journal::{Journal, Record, RecordRef};
 use crate::reader::{ByteSource, ChunkReader};
 use crate::storage::Storage;
@@ -92,19 +94,24 @@ impl<'a, S: Storage> Replay<'a, S> {
             return Err(corrupt(CorruptReason::HeaderCheck));
         }
         let window = self.reader.window(self.offset, RECORD_HEADER_LEN).map_err(io_err)?;
-        let header = RecordHeader::decode(window).ok_or_else(|| corrupt(CorruptReason::HeaderCheck))?;
+        let header = RecordHeader::decode_unchecked(window);
+        let record_len = header.record_len();
+        let plausible =
+            header.block_num == self.next_block && header.payload_len <= PAYLOAD_MAX && record_len <= remaining;
+        if plausible && record_checksum_ok(self.reader.window(self.offset, record_len as usize).map_err(io_err)?) {
+            return Ok((header, record_len));
+        }
+        // Slow path: say what is wrong.
+        if !header_check_ok(self.reader.window(self.offset, RECORD_HEADER_LEN).map_err(io_err)?) {
+            return Err(corrupt(CorruptReason::HeaderCheck));
+        }
         if header.block_num != self.next_block {
             return Err(corrupt(CorruptReason::NonConsecutive { found: header.block_num }));
         }
-        let record_len = header.record_len();
         if header.payload_len > PAYLOAD_MAX || record_len > remaining {
             return Err(corrupt(CorruptReason::TooLarge { payload_len: header.payload_len }));
         }
-        let bytes = self.reader.window(self.offset, record_len as usize).map_err(io_err)?;
-        if !record_checksum_ok(bytes) {
-            return Err(corrupt(CorruptReason::Checksum));
-        }
-        Ok((header, record_len))
+        Err(corrupt(CorruptReason::Checksum))
     }
 }
 

@@ -222,3 +222,17 @@ fn replay_lends_records_without_copying_and_reports_damage_found_after_open() {
     assert!(matches!(results[1], Err(JournalError::CorruptRecord { block_num: 2, offset: 153, .. })));
     assert!(matches!(journal.read(2), Err(JournalError::CorruptRecord { block_num: 2, .. })));
 }
+
+#[test]
+fn replay_streams_across_synced_and_still_pending_blocks() {
+    let disk = FaultyStorage::new();
+    let (mut journal, _) = open_mem(&disk).unwrap();
+    append_blocks(&mut journal, 3, |n| 100 * n as usize);
+    for n in 4..=5 {
+        journal.append(n, &block_id(n), &state_hash(n), &payload(n, 100 * n as usize)).unwrap();
+    }
+    let records: Vec<_> = journal.iter_from(2).unwrap().map(Result::unwrap).collect();
+    assert_eq!(records.iter().map(|r| r.block_num).collect::<Vec<_>>(), [2, 3, 4, 5]);
+    assert_eq!(records[3].payload, payload(5, 500));
+    assert_eq!((journal.durable_head(), journal.head()), (3, 5));
+}

@@ -99,6 +99,20 @@ fn hostile_nesting_is_rejected_not_overflowed() {
 }
 
 #[test]
+fn operation_result_shapes() {
+    use ledger::ids::ObjectId;
+    let void = OperationResult::default();
+    assert_eq!(serde_json::to_string(&void).unwrap(), "[0,{}]");
+    assert_eq!(void.to_bytes(), vec![0]);
+    let id = OperationResult::ObjectId(ObjectId::new(1, 7, 5));
+    assert_eq!(serde_json::to_string(&id).unwrap(), r#"[1,"1.7.5"]"#);
+    assert_eq!(hex::encode(id.to_bytes()), "010500000000000701");
+    let parsed: OperationResult = serde_json::from_str(r#"[1,"1.7.5"]"#).unwrap();
+    assert_eq!(parsed, id);
+    assert!(OperationResult::from_bytes(&[6]).is_err());
+}
+
+#[test]
 fn deeply_nested_json_proposals_do_not_overflow() {
     let mut json = r#"[0, {}]"#.to_string();
     for _ in 0..200 {

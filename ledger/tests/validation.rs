@@ -332,8 +332,24 @@ fn committee_parameters_are_paid_by_the_committee() {
     assert_eq!(op.validate(), Ok(()), "default chain parameters are valid");
     let mut p = CommitteeMemberUpdateGlobalParametersOp::default();
     p.new_parameters.block_interval = 0;
-    assert_eq!(code(p.clone()), Err("non_positive_amount"));
+    let e = Operation::from(p.clone()).validate().unwrap_err();
+    assert_eq!(e.code(), "invalid_chain_parameters");
+    assert!(e.to_string().contains("block_interval"), "{e}");
     p.new_parameters.block_interval = 5;
     p.new_parameters.maintenance_interval = 86_401;
-    assert_eq!(code(p), Err("bad_maintenance_interval"));
+    let e = Operation::from(p).validate().unwrap_err();
+    assert_eq!(e.code(), "invalid_chain_parameters");
+    assert!(e.to_string().contains("maintenance_interval"), "{e}");
+}
+
+#[test]
+fn custom_op_required_auths_are_ignored_at_current_rules() {
+    let op = CustomOp { payer: AccountId(6), required_auths: [AccountId(9)].into(), ..Default::default() };
+    let (mut a, mut o, mut x) = (BTreeSet::new(), BTreeSet::new(), Vec::new());
+    Operation::from(op).required_authorities(&mut a, &mut o, &mut x);
+    assert_eq!(a.into_iter().collect::<Vec<_>>(), vec![AccountId(6)]);
+    let op = AssertOp { fee_paying_account: AccountId(6), required_auths: [AccountId(9)].into(), ..Default::default() };
+    let (mut a, mut o, mut x) = (BTreeSet::new(), BTreeSet::new(), Vec::new());
+    Operation::from(op).required_authorities(&mut a, &mut o, &mut x);
+    assert_eq!(a.into_iter().collect::<Vec<_>>(), vec![AccountId(6), AccountId(9)]);
 }

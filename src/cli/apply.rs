@@ -27,6 +27,9 @@ use std::path::Path;
 pub struct ApplyArgs {
     /// Scenario JSON file, or - for standard input.
     pub scenario: String,
+    /// Prefix printed before public keys and addresses (default: TEST on the dev chain, BTS otherwise).
+    #[arg(long)]
+    pub prefix: Option<String>,
 }
 
 fn bad(path: &str, what: impl std::fmt::Display) -> CliError {
@@ -117,9 +120,11 @@ fn emit(out: &mut impl Write, v: &Value) -> Result<(), CliError> {
 }
 
 /// Run a scenario given as text; `base` resolves a genesis file name.
-pub fn run_scenario(text: &str, base: &Path, out: &mut impl Write) -> Result<(), CliError> {
+pub fn run_scenario(text: &str, base: &Path, prefix: Option<&str>, out: &mut impl Write) -> Result<(), CliError> {
     let root: Value = serde_json::from_str(text).map_err(|e| bad("scenario", format!("not JSON: {e}")))?;
     let obj: &Map<String, Value> = root.as_object().ok_or_else(|| bad("scenario", "expected a JSON object"))?;
+    let dev = obj.get("genesis").and_then(Value::as_str) == Some("dev");
+    ledger::keys::set_address_prefix(prefix.unwrap_or(if dev { "TEST" } else { "BTS" }));
     let (genesis, text_chain_id) = load_genesis(obj.get("genesis").unwrap_or(&Value::Null), base)?;
     let chain_id = parse_chain_id(obj.get("chain_id").unwrap_or(&Value::Null))?.unwrap_or(text_chain_id);
     let skip_signatures = match obj.get("skip_signatures") {
@@ -218,5 +223,5 @@ pub fn run(args: ApplyArgs) -> Result<(), CliError> {
     };
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
-    run_scenario(&text, &base, &mut lock)
+    run_scenario(&text, &base, args.prefix.as_deref(), &mut lock)
 }

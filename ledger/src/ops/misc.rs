@@ -214,14 +214,8 @@ impl OperationBody for CustomOp {
     fn validate(&self) -> Result<(), ValidateError> {
         fee_non_negative(&self.fee)
     }
-    fn required_authorities(
-        &self,
-        active: &mut BTreeSet<AccountId>,
-        _: &mut BTreeSet<AccountId>,
-        _: &mut Vec<Authority>,
-    ) {
-        active.extend(self.required_auths.iter().copied());
-    }
+    // Since hardfork core-210 the chain ignores `required_auths` of custom operations
+    // (`MUST_IGNORE_CUSTOM_OP_REQD_AUTHS`): only the payer's active authority is required.
 }
 
 protocol_struct! {
