@@ -112,7 +112,7 @@ impl ForkDatabase {
                 return Err(ForkDbError::TooOld { num, min });
             }
         }
-        if !self.items.get(&previous).is_some_and(|p| p.num + 1 == num) {
+        if self.items.get(&previous).is_none_or(|p| p.num + 1 != num) {
             return Err(ForkDbError::Unlinkable { num, id, previous });
         }
         self.insert(ForkItem { id, num, previous, block: Some(Arc::new(block)) });
