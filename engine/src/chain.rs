@@ -37,6 +37,9 @@ pub struct SkipFlags {
 #[derive(Clone, Debug)]
 pub struct Applied {
     pub operation_results: Vec<OperationResult>,
+    /// Virtual operations (`fill_order`, `limit_order_cancel` of culled orders, ...) in the order
+    /// they happened.
+    pub virtual_ops: Vec<ledger::ops::Operation>,
 }
 
 /// Why a block was refused.
@@ -73,11 +76,13 @@ impl AuthorityLookup for State {
 pub struct Chain {
     pub state: State,
     pub skip: SkipFlags,
+    /// Virtual operations of the last block's end-of-block processing (order expiry), in order.
+    pub block_virtual_ops: Vec<ledger::ops::Operation>,
 }
 
 impl Chain {
     pub fn new(state: State) -> Self {
-        Chain { state, skip: SkipFlags::default() }
+        Chain { state, skip: SkipFlags::default(), block_virtual_ops: Vec::new() }
     }
 
     pub fn head_num(&self) -> u32 {
@@ -98,13 +103,16 @@ impl Chain {
         signing_keys: Option<&[PublicKey]>,
     ) -> Result<Applied, Rejection> {
         self.state.begin();
+        self.state.virtual_ops.clear();
         match self.apply_transaction(tx, signing_keys) {
-            Ok(a) => {
+            Ok(mut a) => {
                 self.state.merge();
+                a.virtual_ops = std::mem::take(&mut self.state.virtual_ops);
                 Ok(a)
             }
             Err(e) => {
                 self.state.undo();
+                self.state.virtual_ops.clear();
                 Err(e)
             }
         }
@@ -169,7 +177,7 @@ impl Chain {
         for op in &tx.operations {
             operation_results.push(evaluators::apply_operation(&mut self.state, &ctx, op)?);
         }
-        Ok(Applied { operation_results })
+        Ok(Applied { operation_results, virtual_ops: Vec::new() })
     }
 
     // ---- slots and the witness schedule (§10.5) ----
@@ -360,6 +368,7 @@ impl Chain {
         }
         self.state.block_summaries.modify(u64::from(num & 0xffff), |s| s.block_id = id);
         self.clear_expired_transactions();
+        self.clear_expired_orders();
         self.update_witness_schedule();
         self.state.seal_block_hash();
     }
@@ -395,6 +404,18 @@ impl Chain {
                 _ => break,
             }
         }
+    }
+
+    /// Cancel limit orders expired at the new head time (§2.6 step 5, after the block summary
+    /// and the expired transactions); their virtual ops become [`Chain::block_virtual_ops`].
+    fn clear_expired_orders(&mut self) {
+        self.state.virtual_ops.clear();
+        let now = self.head_time();
+        // Expiry only credits balances and statistics and computes the capped cancel fee from a
+        // fee schedule that validated when it was set, so it cannot fail on any input.
+        crate::evaluators::market::clear_expired_orders(&mut self.state, now)
+            .expect("expiring limit orders only refunds");
+        self.block_virtual_ops = std::mem::take(&mut self.state.virtual_ops);
     }
 
     /// Reshuffle the active witnesses every full round (§10.5).
