@@ -16,7 +16,7 @@ use ledger::ops::OperationResult;
 use ledger::sign_state::{self, Approvals, AuthorityLookup};
 use ledger::time::TimePointSec;
 use ledger::transaction::{ProcessedTransaction, SignedTransaction};
-use ledger::{Pack, ids::TransactionHistoryId};
+use ledger::{ids::TransactionHistoryId, Pack};
 
 /// Checks a caller may skip (bitshares-core's skip flags), all off by default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -126,7 +126,11 @@ impl Chain {
         Ok(())
     }
 
-    fn apply_transaction(&mut self, tx: &SignedTransaction, signing_keys: Option<&[PublicKey]>) -> Result<Applied, Rejection> {
+    fn apply_transaction(
+        &mut self,
+        tx: &SignedTransaction,
+        signing_keys: Option<&[PublicKey]>,
+    ) -> Result<Applied, Rejection> {
         tx.validate()?;
         let id = tx.id();
         if !self.skip.dupe && self.state.recent_transactions.index().by_id.contains_key(&id) {
@@ -149,7 +153,10 @@ impl Chain {
         if dgp.head_block_number > 0 && !self.skip.tapos {
             let summary = self.state.block_summaries.get(u64::from(tx.ref_block_num)).expect("65537 summaries exist");
             if summary.block_id.prefix() != tx.ref_block_prefix {
-                return Err(Rejection::TaposMismatch { ref_block_num: tx.ref_block_num, ref_block_prefix: tx.ref_block_prefix });
+                return Err(Rejection::TaposMismatch {
+                    ref_block_num: tx.ref_block_num,
+                    ref_block_prefix: tx.ref_block_prefix,
+                });
             }
             let params = &self.state.gpo().parameters;
             if tx.expiration < now {
@@ -226,6 +233,9 @@ impl Chain {
     /// Build, apply and return a block at `timestamp` from `transactions`, as a producer does:
     /// each transaction is tried in its own session and rejected ones are left out and reported.
     /// The block is signed with `signing_key` if given (otherwise its signature is zero).
+    // A block error carries the full rejection of the transaction that failed it; errors are
+    // rare and returned once per block, so their size costs nothing worth a box.
+    #[allow(clippy::result_large_err)]
     pub fn produce_block(
         &mut self,
         timestamp: TimePointSec,
@@ -244,7 +254,8 @@ impl Chain {
         for tx in transactions {
             let r = self.push_transaction(tx, None);
             if let Ok(a) = &r {
-                included.push(ProcessedTransaction { signed: tx.clone(), operation_results: a.operation_results.clone() });
+                included
+                    .push(ProcessedTransaction { signed: tx.clone(), operation_results: a.operation_results.clone() });
             }
             outcomes.push(r);
         }
@@ -267,7 +278,8 @@ impl Chain {
         }
         block.signed_header.header.transaction_merkle_root = block.calculate_merkle_root();
         if let Some(key) = signing_key {
-            block.signed_header.witness_signature = ledger::crypto::sign_compact(key, &block.signed_header.header.digest());
+            block.signed_header.witness_signature =
+                ledger::crypto::sign_compact(key, &block.signed_header.header.digest());
         }
         self.finish_block(&block, slot, num);
         self.state.commit();
@@ -276,11 +288,16 @@ impl Chain {
     }
 
     /// Validate and apply a block produced elsewhere (§2.6). On any error the state is as before.
+    #[allow(clippy::result_large_err)]
     pub fn apply_block(&mut self, block: &SignedBlock) -> Result<Vec<Applied>, BlockError> {
         let h = &block.signed_header.header;
         let num = self.head_num() + 1;
         if h.previous != self.head_id() {
-            return Err(BlockError::Unlinked { num, head: self.head_id().to_string(), previous: h.previous.to_string() });
+            return Err(BlockError::Unlinked {
+                num,
+                head: self.head_id().to_string(),
+                previous: h.previous.to_string(),
+            });
         }
         if h.timestamp <= self.head_time() {
             return Err(BlockError::TimeNotAfterHead { timestamp: h.timestamp, head_time: self.head_time() });
@@ -422,7 +439,7 @@ impl Chain {
     fn update_witness_schedule(&mut self) {
         let active = self.state.gpo().active_witnesses.clone();
         let num = self.head_num();
-        if active.is_empty() || num % active.len() as u32 != 0 {
+        if active.is_empty() || !num.is_multiple_of(active.len() as u32) {
             return;
         }
         let mut list = active;

@@ -1,11 +1,11 @@
 //! Read-only views of the state in the JSON shapes of the BitShares API (`get_objects`,
 //! `get_account_balances`, market queries), used by `graphene apply` now and by the websocket API later.
 
-use crate::state::State;
 use crate::dex::{matching, Depth, LevelView};
+use crate::state::State;
 use ledger::asset::{Asset, Price};
-use ledger::objects::LimitOrderObject;
 use ledger::ids::*;
+use ledger::objects::LimitOrderObject;
 use serde_json::Value;
 
 /// The object with this id as `get_objects` shows it, or `null`.
@@ -69,8 +69,9 @@ fn levels<'a>(orders: impl Iterator<Item = &'a LimitOrderObject>, depth: Option<
     for o in orders {
         if let Some(last) = out.last_mut() {
             let p = &last.price;
-            let same = matching::value_cmp(p.base.amount, p.quote.amount, o.sell_price.base.amount, o.sell_price.quote.amount)
-                == std::cmp::Ordering::Equal;
+            let same =
+                matching::value_cmp(p.base.amount, p.quote.amount, o.sell_price.base.amount, o.sell_price.quote.amount)
+                    == std::cmp::Ordering::Equal;
             if same {
                 last.for_sale += o.for_sale;
                 last.orders += 1;

@@ -48,7 +48,8 @@ fn setup() -> Market {
     let mut chain = Chain::new(engine::genesis::build(&genesis, chain_id).unwrap());
     chain.skip = SkipFlags { signatures: true, tapos: true, block_signature: true, ..Default::default() };
     let id = |c: &Chain, n: &str| c.state.account_by_name(n).unwrap().id;
-    let (alice, bob, carol, nathan) = (id(&chain, "init0"), id(&chain, "init1"), id(&chain, "init2"), id(&chain, "nathan"));
+    let (alice, bob, carol, nathan) =
+        (id(&chain, "init0"), id(&chain, "init1"), id(&chain, "init2"), id(&chain, "nathan"));
     chain.state.global.modify(0, |g| g.parameters.current_fees = fee_schedule(CREATE_FEE, CANCEL_FEE, UPDATE_FEE));
     // USD: created through the asset evaluator, then given a fee pool.
     let ctx = Context { now: chain.head_time(), block_num: 1, skip: Skip { fee_schedule: true } };
@@ -146,7 +147,15 @@ impl Market {
     }
 }
 
-fn fill(order: LimitOrderId, account: AccountId, pays: Asset, receives: Asset, fee: Asset, price: Price, maker: bool) -> Operation {
+fn fill(
+    order: LimitOrderId,
+    account: AccountId,
+    pays: Asset,
+    receives: Asset,
+    fee: Asset,
+    price: Price,
+    maker: bool,
+) -> Operation {
     Operation::FillOrder(FillOrderOp {
         fee,
         order_id: ObjectId::from(order),
@@ -275,7 +284,7 @@ fn price_time_priority_best_price_then_oldest() {
     let (first, _) = m.place(m.alice, m.core(100), m.usd(300));
     let (second, _) = m.place(m.carol, m.core(200), m.usd(600)); // same price, later
     let (better, _) = m.place(m.carol, m.core(100), m.usd(250)); // better price, latest
-    // 400 USD at up to 3 USD/core: takes `better` (250 USD), then 150 USD from `first`.
+                                                                 // 400 USD at up to 3 USD/core: takes `better` (250 USD), then 150 USD from `first`.
     let (_, a) = m.place(m.bob, m.usd(400), m.core(100));
     let makers: Vec<ObjectId> = a
         .virtual_ops

@@ -376,6 +376,7 @@ macro_rules! impl_pack {
 }
 
 #[cfg(test)]
+#[allow(clippy::items_after_test_module)]
 mod tests {
     use super::*;
 

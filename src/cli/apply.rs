@@ -41,10 +41,13 @@ fn bad(path: &str, what: impl std::fmt::Display) -> CliError {
 /// Load the genesis named by the scenario, with the chain id its text implies.
 fn load_genesis(v: &Value, base: &Path) -> Result<(GenesisState, ChainId), CliError> {
     let (text, source) = match v {
-        Value::String(s) if s == "dev" => (ledger::genesis::DEV_GENESIS_JSON.to_string(), "the dev genesis".to_string()),
+        Value::String(s) if s == "dev" => {
+            (ledger::genesis::DEV_GENESIS_JSON.to_string(), "the dev genesis".to_string())
+        }
         Value::String(p) => {
             let path = base.join(p);
-            let text = std::fs::read_to_string(&path).map_err(|e| bad("genesis", format!("cannot read {}: {e}", path.display())))?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| bad("genesis", format!("cannot read {}: {e}", path.display())))?;
             (text, path.display().to_string())
         }
         Value::Object(_) => (v.to_string(), "the inline genesis".to_string()),
@@ -85,10 +88,9 @@ fn parse_steps(v: &Value) -> Result<Vec<Step>, CliError> {
         let path = format!("blocks[{i}]");
         let obj = b.as_object().ok_or_else(|| bad(&path, "expected an object"))?;
         if let Some(adv) = obj.get("advance_seconds") {
-            let seconds = adv
-                .as_u64()
-                .and_then(|s| u32::try_from(s).ok())
-                .ok_or_else(|| bad(&format!("{path}.advance_seconds"), "expected a non-negative whole number of seconds"))?;
+            let seconds = adv.as_u64().and_then(|s| u32::try_from(s).ok()).ok_or_else(|| {
+                bad(&format!("{path}.advance_seconds"), "expected a non-negative whole number of seconds")
+            })?;
             steps.push(Step::Advance { seconds });
             continue;
         }
@@ -103,8 +105,8 @@ fn parse_steps(v: &Value) -> Result<Vec<Step>, CliError> {
             None | Some(Value::Null) => {}
             Some(Value::Array(txs)) => {
                 for (j, t) in txs.iter().enumerate() {
-                    let tx: SignedTransaction = serde_json::from_value(t.clone())
-                        .map_err(|e| bad(&format!("{path}.transactions[{j}]"), e))?;
+                    let tx: SignedTransaction =
+                        serde_json::from_value(t.clone()).map_err(|e| bad(&format!("{path}.transactions[{j}]"), e))?;
                     transactions.push(tx);
                 }
             }
@@ -175,7 +177,9 @@ pub fn run_scenario(text: &str, base: &Path, out: &mut impl Write) -> Result<(),
                             "operation_results": applied.operation_results,
                             "virtual_ops": applied.virtual_ops,
                         }),
-                        Err(r) => json!({"block": num, "trx": trx, "ok": false, "code": r.code(), "message": r.to_string()}),
+                        Err(r) => {
+                            json!({"block": num, "trx": trx, "ok": false, "code": r.code(), "message": r.to_string()})
+                        }
                     };
                     emit(out, &line)?;
                 }
@@ -234,7 +238,9 @@ fn emit_block_virtual_ops(out: &mut impl Write, chain: &Chain, num: u32) -> Resu
 fn order_book_query(chain: &Chain, q: &Value, spec: &Value, i: usize) -> Result<Value, CliError> {
     let path = format!("query[{i}].order_book");
     let asset = |field: &str| -> Result<ledger::ids::AssetId, CliError> {
-        let text = spec[field].as_str().ok_or_else(|| bad(&format!("{path}.{field}"), "expected an asset id like \"1.3.0\""))?;
+        let text = spec[field]
+            .as_str()
+            .ok_or_else(|| bad(&format!("{path}.{field}"), "expected an asset id like \"1.3.0\""))?;
         text.parse().map_err(|e| bad(&format!("{path}.{field}"), e))
     };
     let (base, quote) = (asset("base")?, asset("quote")?);

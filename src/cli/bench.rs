@@ -49,11 +49,13 @@ fn run_matching(args: MatchingArgs) -> Result<(), CliError> {
         hgrm_dir: args.hgrm_dir,
         ..Default::default()
     };
-    let report = perf::matching::run_matching_bench(cfg).map_err(|e| CliError::Failed(format!("matching bench: {e}")))?;
+    let report =
+        perf::matching::run_matching_bench(cfg).map_err(|e| CliError::Failed(format!("matching bench: {e}")))?;
     print!("{report}");
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&report.to_json()).map_err(|e| CliError::Failed(e.to_string()))?;
-        std::fs::write(path, text + "\n").map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
+        std::fs::write(path, text + "\n")
+            .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
     }
     Ok(())
 }

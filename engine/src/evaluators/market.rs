@@ -36,7 +36,8 @@ use ledger::asset::{cut_percent, Asset, Price};
 use ledger::ids::{AccountId, AssetId, LimitOrderId, COMMITTEE_ACCOUNT, CORE_ASSET, TEMP_ACCOUNT};
 use ledger::objects::{AssetObject, LimitOrderObject};
 use ledger::ops::{
-    AssetClaimFeesOp, FillOrderOp, LimitOrderCancelOp, LimitOrderCreateOp, LimitOrderUpdateOp, Operation, OperationResult,
+    AssetClaimFeesOp, FillOrderOp, LimitOrderCancelOp, LimitOrderCreateOp, LimitOrderUpdateOp, Operation,
+    OperationResult,
 };
 use ledger::time::TimePointSec;
 
@@ -252,7 +253,8 @@ fn settle_old_deferred_fee_on_update(state: &mut State, instance: u64) -> Result
         return Ok(());
     }
     let fees = &state.gpo().parameters.current_fees;
-    let fee_of = |op: Operation| fees.calculate_fee(&op).map(|f| f as i64).map_err(|e| Rejection::Arithmetic(e.to_string()));
+    let fee_of =
+        |op: Operation| fees.calculate_fee(&op).map(|f| f as i64).map_err(|e| Rejection::Arithmetic(e.to_string()));
     let mut cancel_fee = fee_of(Operation::LimitOrderCancel(Default::default()))?;
     if cancel_fee > 0 {
         let create_fee = fee_of(Operation::LimitOrderCreate(Default::default()))?;
@@ -268,7 +270,11 @@ fn settle_old_deferred_fee_on_update(state: &mut State, instance: u64) -> Result
 /// Charge `core_cancel_fee` (≤ deferred fee) from an order's deferred fee to the seller's fee
 /// statistics and refund the rest in the asset originally paid (a non-core fee's core value
 /// goes back to that asset's fee pool). Returns the fee charged, in the asset paid.
-fn charge_and_refund_deferred(state: &mut State, order: &LimitOrderObject, core_cancel_fee: i64) -> Result<Asset, Rejection> {
+fn charge_and_refund_deferred(
+    state: &mut State,
+    order: &LimitOrderObject,
+    core_cancel_fee: i64,
+) -> Result<Asset, Rejection> {
     let mut deferred_fee = order.deferred_fee;
     let mut paid = order.deferred_paid_fee;
     let mut charged = Asset::core(0);
