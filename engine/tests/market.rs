@@ -587,3 +587,27 @@ fn open_orders_and_best_prices_queries() {
     assert_eq!((book.asks.len(), book.asks[0].for_sale, book.asks[0].orders), (1, 300, 2));
     assert_eq!(engine::query::market_orders(&m.chain.state, CORE, m.usd).len(), 3);
 }
+
+#[test]
+fn undone_session_restores_the_book_and_its_indexes_exactly() {
+    let mut m = setup();
+    let (ask, _) = m.place(m.alice, m.core(1000), m.usd(2000));
+    m.place(m.carol, m.core(30), m.usd(100));
+    let book = |m: &Market| engine::query::order_book(&m.chain.state, CORE, m.usd, None);
+    let open =
+        |m: &Market, who| engine::query::open_orders(&m.chain.state, who).into_iter().cloned().collect::<Vec<_>>();
+    let (book_before, alice_before) = (book(&m), open(&m, m.alice));
+    let ctx = Context { now: m.chain.head_time(), block_num: m.chain.head_num() + 1, skip: Skip::default() };
+    m.chain.state.begin();
+    // Fills both asks and rests a bid.
+    let op = Operation::LimitOrderCreate(m.sell(m.bob, m.usd(9000), m.core(3000)));
+    engine::evaluators::apply_operation(&mut m.chain.state, &ctx, &op).unwrap();
+    assert!(m.order(ask).is_none());
+    assert_eq!(book(&m).bids.len(), 1);
+    m.chain.state.undo();
+    assert_eq!(book(&m), book_before);
+    assert_eq!(open(&m, m.alice), alice_before);
+    assert!(open(&m, m.bob).is_empty());
+    assert_eq!(m.chain.state.limit_orders.index().by_expiration.len(), 2);
+    assert_eq!((m.bal(m.bob, CORE), m.bal(m.bob, m.usd)), (FUNDS, FUNDS));
+}
