@@ -611,3 +611,22 @@ fn undone_session_restores_the_book_and_its_indexes_exactly() {
     assert_eq!(m.chain.state.limit_orders.index().by_expiration.len(), 2);
     assert_eq!((m.bal(m.bob, CORE), m.bal(m.bob, m.usd)), (FUNDS, FUNDS));
 }
+
+#[test]
+fn seller_must_be_authorized_for_both_assets() {
+    let mut m = setup();
+    let nathan = m.nathan;
+    m.set_usd_options(|o| {
+        o.flags = engine::evaluators::asset::flags::WHITE_LIST;
+        o.whitelist_authorities.insert(nathan);
+    });
+    // Alice is on no whitelist of nathan's: she may neither buy nor sell USD.
+    let buy = m.push(vec![Operation::LimitOrderCreate(m.sell(m.alice, m.core(10), m.usd(10)))]).unwrap_err();
+    assert_eq!(buy, Rejection::NotAuthorizedForAsset { account: m.alice, asset: "USD".into() });
+    let sell = m.push(vec![Operation::LimitOrderCreate(m.sell(m.alice, m.usd(10), m.core(10)))]).unwrap_err();
+    assert_eq!(sell.code(), "not_authorized_for_asset");
+    m.chain.state.accounts.modify(m.alice.0, |a| {
+        a.whitelisting_accounts.insert(nathan);
+    });
+    m.place(m.alice, m.core(10), m.usd(10));
+}
