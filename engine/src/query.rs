@@ -14,6 +14,7 @@ pub fn get_object(state: &State, id: ObjectId) -> Value {
         (1, 3) => state.assets.get(i).map(serde_json::to_value),
         (1, 5) => state.committee_members.get(i).map(serde_json::to_value),
         (1, 6) => state.witnesses.get(i).map(serde_json::to_value),
+        (1, 13) => state.vesting_balances.get(i).map(serde_json::to_value),
         (1, 15) => state.genesis_balances.get(i).map(serde_json::to_value),
         (2, 0) => state.global.get(i).map(serde_json::to_value),
         (2, 1) => state.dynamic_global.get(i).map(serde_json::to_value),
@@ -49,5 +50,17 @@ pub fn account_balances(state: &State, account: AccountId) -> Vec<Asset> {
         .of_owner(account)
         .filter_map(|i| state.balances.get(i))
         .map(|b| Asset::new(b.balance, b.asset_type))
+        .collect()
+}
+
+/// `get_vesting_balances(account)`: the account's vesting balance objects (cashback, worker,
+/// user vesting), in id order, as `get_objects` shows them.
+pub fn vesting_balances(state: &State, account: AccountId) -> Vec<Value> {
+    state
+        .vesting_balances
+        .index()
+        .of_owner(account)
+        .filter_map(|i| state.vesting_balances.get(i))
+        .filter_map(|vb| serde_json::to_value(vb).ok())
         .collect()
 }

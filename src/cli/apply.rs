@@ -7,7 +7,7 @@
 //!   "skip_signatures": false,
 //!   "blocks": [ {"timestamp": "2026-01-01T00:00:05", "transactions": [tx, ...]},
 //!               {"advance_seconds": 86400} ],
-//!   "query": [ "1.2.17", {"balances": "nathan"} ] }
+//!   "query": [ "1.2.17", {"balances": "nathan"}, {"vesting_balances": "nathan"} ] }
 //! ```
 //! Output, one JSON object per line: each transaction's result in order, then each query.
 //! Malformed input exits with status 2 and a message naming the path of the bad field.
@@ -190,6 +190,15 @@ pub fn run_scenario(text: &str, base: &Path, out: &mut impl Write) -> Result<(),
                     None => Value::Null,
                 };
                 json!({"query": q, "balances": balances})
+            }
+            Value::Object(o) if o.contains_key("vesting_balances") => {
+                let who = o["vesting_balances"]
+                    .as_str()
+                    .ok_or_else(|| bad(&format!("query[{i}].vesting_balances"), "expected an account id or name"))?;
+                let list = engine::query::find_account(&chain.state, who)
+                    .map(|a| Value::Array(engine::query::vesting_balances(&chain.state, a)))
+                    .unwrap_or(Value::Null);
+                json!({"query": q, "vesting_balances": list})
             }
             other => return Err(bad(&format!("query[{i}]"), format!("expected an object id string or {{\"balances\": account}}, got {other}"))),
         };

@@ -12,7 +12,9 @@
 pub mod account;
 pub mod asset;
 pub mod balance;
+pub mod fees;
 pub mod transfer;
+pub mod vesting;
 
 use crate::error::{Amount, Rejection};
 use crate::state::State;
@@ -229,6 +231,42 @@ pub fn apply_operation(state: &mut State, ctx: &Context, op: &Operation) -> Resu
             convert_fee(state, &fee);
             pay_fee(state, fee.payer, fee.core_fee_paid);
             balance::apply_claim(state, o, plan)?
+        }
+        Operation::AccountUpgrade(o) => {
+            fees::evaluate_upgrade(state, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            fees::apply_upgrade(state, o)
+        }
+        Operation::AssetFundFeePool(o) => {
+            fees::evaluate_fund_fee_pool(state, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            fees::apply_fund_fee_pool(state, o)?
+        }
+        Operation::AssetClaimPool(o) => {
+            fees::evaluate_claim_pool(state, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            fees::apply_claim_pool(state, o)?
+        }
+        Operation::AssetClaimFees(o) => {
+            let plan = fees::evaluate_claim_fees(state, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            fees::apply_claim_fees(state, ctx, o, plan)?
+        }
+        Operation::VestingBalanceCreate(o) => {
+            vesting::evaluate_create(state, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            vesting::apply_create(state, ctx, o)?
+        }
+        Operation::VestingBalanceWithdraw(o) => {
+            vesting::evaluate_withdraw(state, ctx, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            vesting::apply_withdraw(state, ctx, o)?
         }
         other => {
             return Err(Rejection::Unsupported { op: other.name(), reason: "its evaluator arrives with a later issue" })
