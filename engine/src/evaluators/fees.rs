@@ -161,7 +161,11 @@ pub fn evaluate_claim_fees(state: &State, op: &AssetClaimFeesOp) -> Result<Claim
     let container = require_asset(state, container_id)?;
     let claimed = require_asset(state, op.amount_to_claim.asset_id)?;
     if container.issuer != op.issuer {
-        return Err(Rejection::NotIssuer { account: op.issuer, asset: container.symbol.clone(), issuer: container.issuer });
+        return Err(Rejection::NotIssuer {
+            account: op.issuer,
+            asset: container.symbol.clone(),
+            issuer: container.issuer,
+        });
     }
     let own_asset = container_id == op.amount_to_claim.asset_id;
     let backed_by_claimed = !own_asset && collects_collateral_fees(container, op.amount_to_claim.asset_id);
@@ -240,7 +244,7 @@ mod tests {
     fn split_of_a_basic_account_fee_floors_each_cut_and_gives_the_registrar_the_rest() {
         // 20 % network, 30 % lifetime referrer, 50 % referral of which the referrer takes 33.33 %.
         let s = split_fee(2_000_001, 2_000, 3_000, 3_333);
-        assert_eq!(s, FeeSplit { network: 400_000, lifetime_referrer: 600_000, referrer: 333_333, registrar: 666_668 });
+        assert_eq!(s, FeeSplit { network: 400_000, lifetime_referrer: 600_000, referrer: 333_300, registrar: 666_701 });
         assert_eq!(s.network + s.lifetime_referrer + s.referrer + s.registrar, 2_000_001);
     }
 

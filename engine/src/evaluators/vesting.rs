@@ -144,15 +144,8 @@ pub fn deposit_cashback(state: &mut State, account: AccountId, value: i64, requi
     let acct = state.account(account).expect("fee recipients exist");
     let (existing, stats) = (acct.cashback_vb, acct.statistics.0);
     let period = state.gpo().parameters.cashback_vesting_period_seconds;
-    let created = deposit_lazy_vesting(
-        state,
-        existing,
-        value,
-        period,
-        VestingBalanceType::Cashback,
-        account,
-        require_vesting,
-    );
+    let created =
+        deposit_lazy_vesting(state, existing, value, period, VestingBalanceType::Cashback, account, require_vesting);
     if let Some(id) = created {
         state.accounts.modify(account.0, |a| a.cashback_vb = Some(id));
         state.statistics.modify(stats, |s| s.has_cashback_vb = true);
@@ -205,7 +198,8 @@ pub fn apply_create(
 }
 
 pub fn evaluate_withdraw(state: &State, ctx: &Context, op: &VestingBalanceWithdrawOp) -> Result<(), Rejection> {
-    let vb = state.vesting_balances.get(op.vesting_balance.0).ok_or(Rejection::UnknownVestingBalance(op.vesting_balance))?;
+    let vb =
+        state.vesting_balances.get(op.vesting_balance.0).ok_or(Rejection::UnknownVestingBalance(op.vesting_balance))?;
     if vb.owner != op.owner {
         return Err(Rejection::VestingBalanceNotOwner {
             balance: op.vesting_balance,
@@ -265,7 +259,11 @@ mod tests {
 
     #[test]
     fn cdd_accrues_coin_seconds_and_spends_them_on_withdrawal() {
-        let p = CddVestingPolicy { vesting_seconds: 100, coin_seconds_earned_last_update: TimePointSec(10), ..Default::default() };
+        let p = CddVestingPolicy {
+            vesting_seconds: 100,
+            coin_seconds_earned_last_update: TimePointSec(10),
+            ..Default::default()
+        };
         let mut v = vb(VestingPolicy::Cdd(p), 1_000);
         assert_eq!(allowed_withdraw(&v, TimePointSec(10)), 0);
         assert_eq!(allowed_withdraw(&v, TimePointSec(11)), 10);

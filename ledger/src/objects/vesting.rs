@@ -23,7 +23,12 @@ pub struct LinearVestingPolicy {
     #[serde(with = "crate::json::int64")]
     pub begin_balance: i64,
 }
-crate::impl_pack!(LinearVestingPolicy { begin_timestamp, vesting_cliff_seconds, vesting_duration_seconds, begin_balance });
+crate::impl_pack!(LinearVestingPolicy {
+    begin_timestamp,
+    vesting_cliff_seconds,
+    vesting_duration_seconds,
+    begin_balance
+});
 
 /// `cdd_vesting_policy`: coin-seconds accrue on the balance (capped at balance × vesting_seconds);
 /// withdrawing `x` spends `x × vesting_seconds` of them.
@@ -36,7 +41,12 @@ pub struct CddVestingPolicy {
     pub start_claim: TimePointSec,
     pub coin_seconds_earned_last_update: TimePointSec,
 }
-crate::impl_pack!(CddVestingPolicy { vesting_seconds, coin_seconds_earned, start_claim, coin_seconds_earned_last_update });
+crate::impl_pack!(CddVestingPolicy {
+    vesting_seconds,
+    coin_seconds_earned,
+    start_claim,
+    coin_seconds_earned_last_update
+});
 
 /// `instant_vesting_policy`: everything is withdrawable at once.
 #[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
