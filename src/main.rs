@@ -22,6 +22,9 @@ enum Cmd {
     /// Create, derive and inspect keys.
     #[command(subcommand)]
     Key(cli::key::KeyCmd),
+    /// Benchmarks (fees: `bench maintenance`).
+    #[command(subcommand)]
+    Bench(cli::bench_fees::FeesBenchCmd),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
         Cmd::Apply(args) => cli::apply::run(args),
         Cmd::Tx(cmd) => cli::tx::run(cmd),
         Cmd::Key(cmd) => cli::key::run(cmd).map_err(cli::CliError::Usage),
+        Cmd::Bench(cmd) => cli::bench_fees::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
