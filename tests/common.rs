@@ -15,7 +15,7 @@ pub fn dev_chain_id() -> ChainId {
 
 /// The dev password rule: every dev account's keys derive from the password `dev`.
 pub fn dev_key(account: &str) -> PrivateKey {
-    PrivateKey::from_password(account, "active", "dev")
+    PrivateKey::from_password(account, "active", "dev").expect("dev keys derive")
 }
 
 /// Sign a transaction given as JSON for the dev chain.
