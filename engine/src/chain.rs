@@ -414,7 +414,7 @@ impl Chain {
     fn update_witness_schedule(&mut self) {
         let active = self.state.gpo().active_witnesses.clone();
         let num = self.head_num();
-        if active.is_empty() || num % active.len() as u32 != 0 {
+        if active.is_empty() || !num.is_multiple_of(active.len() as u32) {
             return;
         }
         let mut list = active;

@@ -128,7 +128,7 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
     state.chain_property.create(|i| ChainPropertyObject {
         id: ChainPropertyId(i),
         chain_id,
-        immutable_parameters: genesis.immutable_parameters.clone(),
+        immutable_parameters: genesis.immutable_parameters,
     });
     for _ in 0..BLOCK_SUMMARY_COUNT {
         state.block_summaries.create(|i| BlockSummaryObject { id: BlockSummaryId(i), block_id: Default::default() });
@@ -218,7 +218,7 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
         next_vote += 1;
     }
     // 8. The active sets and the first witness schedule (id order).
-    let active: Vec<WitnessId> = (1..=u64::from(genesis.initial_active_witnesses)).map(WitnessId).collect();
+    let active: Vec<WitnessId> = (1..=genesis.initial_active_witnesses).map(WitnessId).collect();
     for w in &active {
         if state.witnesses.get(w.0).is_none() {
             return Err(GenesisError::Invalid(format!(

@@ -6,6 +6,9 @@
 //! period; `nathan` (lifetime member) holds 10,000,000 BTS; `init1` is a lifetime member used as
 //! referrer. Signatures and TaPoS are skipped: authority checking has its own tests.
 
+// Helpers return the engine's `Rejection` as is (it carries its amounts by design).
+#![allow(clippy::result_large_err)]
+
 use engine::chain::{Chain, SkipFlags};
 use engine::Rejection;
 use ledger::asset::Asset;

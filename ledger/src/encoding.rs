@@ -375,6 +375,18 @@ macro_rules! impl_pack {
     };
 }
 
+/// fc packs a `uint128` as 16 bytes little endian.
+impl Pack for u128 {
+    fn pack(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+}
+impl Unpack for u128 {
+    fn unpack(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(u128::from_le_bytes(r.array()?))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,17 +443,5 @@ mod tests {
     #[test]
     fn trailing_bytes_are_an_error() {
         assert_eq!(u8::from_bytes(&[1, 2]), Err(DecodeError::TrailingBytes { extra: 1 }));
-    }
-}
-
-/// fc packs a `uint128` as 16 bytes little endian.
-impl Pack for u128 {
-    fn pack(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.to_le_bytes());
-    }
-}
-impl Unpack for u128 {
-    fn unpack(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(u128::from_le_bytes(r.array()?))
     }
 }

@@ -126,6 +126,7 @@ macro_rules! extension_struct {
         }
 
         impl $name {
+            #[allow(dead_code)]
             pub fn is_empty(&self) -> bool {
                 true $( && self.$field.is_none() )*
             }

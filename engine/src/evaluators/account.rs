@@ -103,7 +103,7 @@ pub fn apply_create(state: &mut State, ctx: &Context, op: &AccountCreateOp, plan
     let registered = state.dgp().accounts_registered_this_interval;
     let params = &state.gpo().parameters;
     let (per_scale, shift) = (u32::from(params.accounts_per_fee_scale), u32::from(params.account_fee_scale_bitshifts));
-    if per_scale != 0 && registered % per_scale == 0 {
+    if per_scale != 0 && registered.is_multiple_of(per_scale) {
         super::fees::shift_account_create_basic_fee(state, shift, true);
     }
     OperationResult::ObjectId(AccountId(id).object_id())

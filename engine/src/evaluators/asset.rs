@@ -55,7 +55,7 @@ fn check_options(state: &State, options: &AssetOptions) -> Result<(), Rejection>
     Ok(())
 }
 
-fn issuer_of<'s>(state: &'s State, asset: AssetId, claimed: AccountId) -> Result<&'s AssetObject, Rejection> {
+fn issuer_of(state: &State, asset: AssetId, claimed: AccountId) -> Result<&AssetObject, Rejection> {
     let a = require_asset(state, asset)?;
     if a.issuer != claimed {
         return Err(Rejection::NotIssuer { account: claimed, asset: a.symbol.clone(), issuer: a.issuer });
