@@ -5,7 +5,7 @@
 //! rejected changes nothing (the engine undoes its session). Amounts carry their asset's symbol
 //! and precision so the sentence reads `1.2.17 has 10.00000 BTS, needs 12.00000 BTS`.
 
-use ledger::ids::{AccountId, AssetId, BalanceId};
+use ledger::ids::{AccountId, AssetId, BalanceId, VestingBalanceId};
 use ledger::objects::format_amount;
 use std::fmt;
 
@@ -100,6 +100,24 @@ pub enum Rejection {
     BalanceOwnerMismatch { balance: BalanceId, owner: String, key: String },
     #[error("claim of {claimed} does not match balance {balance} holding {held}")]
     BalanceClaimMismatch { balance: BalanceId, claimed: i64, held: i64 },
+    #[error("{0} is already a lifetime member")]
+    AlreadyLifetimeMember(AccountId),
+    #[error("annual membership for {0} is no longer available (disabled since HF 613); upgrade to lifetime instead")]
+    AnnualMembershipDisabled(AccountId),
+    #[error("the fee pool of {asset} may only be claimed by its issuer {issuer}, not {account}")]
+    NotPoolIssuer { account: AccountId, asset: String, issuer: AccountId },
+    #[error("cannot claim {requested} from the fee pool of {asset}: it holds {pool}")]
+    FeePoolClaimTooLarge { asset: String, pool: Amount, requested: Amount },
+    #[error("asset {container} does not hold {requested_asset} as fees")]
+    CannotAccumulateFee { container: String, requested_asset: String },
+    #[error("cannot claim {requested} of fees accumulated in {asset}: only {accumulated} have accumulated")]
+    AccumulatedFeesTooSmall { asset: String, accumulated: Amount, requested: Amount },
+    #[error("vesting balance {0} does not exist")]
+    UnknownVestingBalance(VestingBalanceId),
+    #[error("vesting balance {balance} belongs to {owner}, not {claimant}")]
+    VestingBalanceNotOwner { balance: VestingBalanceId, owner: AccountId, claimant: AccountId },
+    #[error("vesting balance {balance} allows withdrawing {allowed} now, not {requested}")]
+    VestingWithdrawTooLarge { balance: VestingBalanceId, allowed: Amount, requested: Amount },
     #[error("{0}")]
     Arithmetic(String),
     #[error("order expiration {expiration} is before head block time {now}")]
@@ -116,8 +134,6 @@ pub enum Rejection {
     NotOrderOwner { order: ledger::ids::LimitOrderId, owner: AccountId, account: AccountId },
     #[error("limit order {order} cannot be updated: {reason}")]
     LimitOrderUpdateInvalid { order: ledger::ids::LimitOrderId, reason: String },
-    #[error("cannot claim {claim} of market fees: only {accumulated} have accumulated")]
-    ClaimExceedsAccumulatedFees { accumulated: Amount, claim: Amount },
 }
 
 impl Rejection {
@@ -162,6 +178,15 @@ impl Rejection {
             BadCoreExchangeRate { .. } => "bad_core_exchange_rate",
             BalanceOwnerMismatch { .. } => "balance_owner_mismatch",
             BalanceClaimMismatch { .. } => "balance_claim_mismatch",
+            AlreadyLifetimeMember(_) => "already_lifetime_member",
+            AnnualMembershipDisabled(_) => "annual_membership_disabled",
+            NotPoolIssuer { .. } => "not_pool_issuer",
+            FeePoolClaimTooLarge { .. } => "fee_pool_claim_too_large",
+            CannotAccumulateFee { .. } => "cannot_accumulate_fee",
+            AccumulatedFeesTooSmall { .. } => "accumulated_fees_too_small",
+            UnknownVestingBalance(_) => "unknown_vesting_balance",
+            VestingBalanceNotOwner { .. } => "vesting_balance_not_owner",
+            VestingWithdrawTooLarge { .. } => "vesting_withdraw_too_large",
             Arithmetic(_) => "arithmetic",
             OrderExpirationPast { .. } => "limit_order_expiration_past",
             MarketNotWhitelisted { .. } => "market_not_whitelisted",
@@ -170,7 +195,6 @@ impl Rejection {
             UnknownLimitOrder(_) => "unknown_limit_order",
             NotOrderOwner { .. } => "limit_order_owner_mismatch",
             LimitOrderUpdateInvalid { .. } => "limit_order_update_invalid",
-            ClaimExceedsAccumulatedFees { .. } => "claim_exceeds_accumulated_fees",
         }
     }
 }

@@ -17,6 +17,7 @@ pub fn get_object(state: &State, id: ObjectId) -> Value {
         (1, 5) => state.committee_members.get(i).map(serde_json::to_value),
         (1, 6) => state.witnesses.get(i).map(serde_json::to_value),
         (1, 7) => state.limit_orders.get(i).map(serde_json::to_value),
+        (1, 13) => state.vesting_balances.get(i).map(serde_json::to_value),
         (1, 15) => state.genesis_balances.get(i).map(serde_json::to_value),
         (2, 0) => state.global.get(i).map(serde_json::to_value),
         (2, 1) => state.dynamic_global.get(i).map(serde_json::to_value),
@@ -128,4 +129,16 @@ pub fn order_book_json(state: &State, base: AssetId, quote: AssetId, depth: Opti
         "asks": d.asks.iter().map(level_json).collect::<Vec<_>>(),
         "bids": d.bids.iter().map(level_json).collect::<Vec<_>>(),
     })
+}
+
+/// `get_vesting_balances(account)`: the account's vesting balance objects (cashback, worker,
+/// user vesting), in id order, as `get_objects` shows them.
+pub fn vesting_balances(state: &State, account: AccountId) -> Vec<Value> {
+    state
+        .vesting_balances
+        .index()
+        .of_owner(account)
+        .filter_map(|i| state.vesting_balances.get(i))
+        .filter_map(|vb| serde_json::to_value(vb).ok())
+        .collect()
 }

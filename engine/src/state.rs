@@ -189,6 +189,58 @@ impl Index<LimitOrderObject> for LimitOrderIndex {
     }
 }
 
+/// Account statistics with fees waiting for the next maintenance, ordered by account name (the
+/// order bitshares-core's `by_maintenance_seq` walks them, which fixes the ids of cashback
+/// vesting balances created there). Maintenance visits only these, never every account.
+#[derive(Default)]
+pub struct PendingFeeAccounts(pub BTreeSet<(String, u64)>);
+impl PendingFeeAccounts {
+    fn has_pending(s: &AccountStatisticsObject) -> bool {
+        s.pending_fees != 0 || s.pending_vested_fees != 0
+    }
+}
+impl Index<AccountStatisticsObject> for PendingFeeAccounts {
+    fn insert(&mut self, instance: u64, obj: &AccountStatisticsObject) {
+        if Self::has_pending(obj) {
+            self.0.insert((obj.name.clone(), instance));
+        }
+    }
+    fn remove(&mut self, instance: u64, obj: &AccountStatisticsObject) {
+        if Self::has_pending(obj) {
+            self.0.remove(&(obj.name.clone(), instance));
+        }
+    }
+    fn update(&mut self, instance: u64, old: &AccountStatisticsObject, new: &AccountStatisticsObject) {
+        if Self::has_pending(old) != Self::has_pending(new) || old.name != new.name {
+            self.remove(instance, old);
+            self.insert(instance, new);
+        }
+    }
+}
+
+/// Vesting balances by owner, for listing an account's vesting balances in id order.
+#[derive(Default)]
+pub struct VestingByOwner(pub BTreeSet<(AccountId, u64)>);
+impl VestingByOwner {
+    pub fn of_owner(&self, owner: AccountId) -> impl Iterator<Item = u64> + '_ {
+        self.0.range((owner, 0)..=(owner, u64::MAX)).map(|(_, i)| *i)
+    }
+}
+impl Index<VestingBalanceObject> for VestingByOwner {
+    fn insert(&mut self, instance: u64, obj: &VestingBalanceObject) {
+        self.0.insert((obj.owner, instance));
+    }
+    fn remove(&mut self, instance: u64, obj: &VestingBalanceObject) {
+        self.0.remove(&(obj.owner, instance));
+    }
+    fn update(&mut self, instance: u64, old: &VestingBalanceObject, new: &VestingBalanceObject) {
+        if old.owner != new.owner {
+            self.remove(instance, old);
+            self.insert(instance, new);
+        }
+    }
+}
+
 /// Declares `State` with its arenas and implements the all-arena session operations, so that
 /// adding an object type is one line here.
 macro_rules! state {
@@ -241,7 +293,7 @@ state! {
     chain_property: Arena<ChainPropertyObject>,
     witness_schedule: Arena<WitnessScheduleObject>,
     accounts: Arena<AccountObject, AccountNames>,
-    statistics: Arena<AccountStatisticsObject>,
+    statistics: Arena<AccountStatisticsObject, PendingFeeAccounts>,
     balances: Arena<AccountBalanceObject, BalancesByOwner>,
     assets: Arena<AssetObject, AssetSymbols>,
     asset_dynamic: Arena<AssetDynamicDataObject>,
@@ -251,6 +303,7 @@ state! {
     block_summaries: Arena<BlockSummaryObject>,
     recent_transactions: Arena<TransactionHistoryObject, RecentTransactions>,
     limit_orders: Arena<LimitOrderObject, LimitOrderIndex>,
+    vesting_balances: Arena<VestingBalanceObject, VestingByOwner>,
 }
 
 impl State {

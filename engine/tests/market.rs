@@ -524,7 +524,7 @@ fn asset_claim_fees_pays_accumulated_market_fees_to_the_issuer() {
         })
     };
     let err = m.push(vec![claim(&m, m.nathan, 21)]).unwrap_err();
-    assert_eq!(err.code(), "claim_exceeds_accumulated_fees");
+    assert_eq!(err.code(), "accumulated_fees_too_small");
     assert_eq!(m.push(vec![claim(&m, m.alice, 5)]).unwrap_err().code(), "not_issuer");
     m.ok(claim(&m, m.nathan, 12));
     assert_eq!(m.bal(m.nathan, m.usd), 12);

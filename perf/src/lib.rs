@@ -1,3 +1,4 @@
 //! Load generation and reports for `graphene bench`: drives the engine in-process and the node over
 //! loopback, records latencies in hdrhistogram and prints rate x percentile tables.
+pub mod fees;
 pub mod matching;

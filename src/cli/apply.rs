@@ -7,7 +7,7 @@
 //!   "skip_signatures": false,
 //!   "blocks": [ {"timestamp": "2026-01-01T00:00:05", "transactions": [tx, ...]},
 //!               {"advance_seconds": 86400} ],
-//!   "query": [ "1.2.17", {"balances": "nathan"} ] }
+//!   "query": [ "1.2.17", {"balances": "nathan"}, {"vesting_balances": "nathan"} ] }
 //! ```
 //! Output, one JSON object per line: each transaction's result in order (with its
 //! `virtual_ops`, e.g. `[4, {fill_order}]`), a `{"block": N, "virtual_ops": [...]}` line after
@@ -222,10 +222,24 @@ pub fn run_scenario(text: &str, base: &Path, prefix: Option<&str>, out: &mut imp
                 };
                 json!({"query": q, "open_orders": orders})
             }
-            other => return Err(bad(
-                &format!("query[{i}]"),
-                format!("expected an object id string, {{\"balances\": account}}, {{\"order_book\": {{..}}}} or {{\"open_orders\": account}}, got {other}"),
-            )),
+            Value::Object(o) if o.contains_key("vesting_balances") => {
+                let who = o["vesting_balances"]
+                    .as_str()
+                    .ok_or_else(|| bad(&format!("query[{i}].vesting_balances"), "expected an account id or name"))?;
+                let list = engine::query::find_account(&chain.state, who)
+                    .map(|a| Value::Array(engine::query::vesting_balances(&chain.state, a)))
+                    .unwrap_or(Value::Null);
+                json!({"query": q, "vesting_balances": list})
+            }
+            other => {
+                return Err(bad(
+                    &format!("query[{i}]"),
+                    format!(
+                        "expected an object id string, {{\"balances\": account}}, {{\"order_book\": {{..}}}}, \
+                         {{\"open_orders\": account}} or {{\"vesting_balances\": account}}, got {other}"
+                    ),
+                ))
+            }
         };
         emit(out, &line)?;
     }

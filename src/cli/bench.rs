@@ -11,6 +11,8 @@ pub enum BenchCmd {
     /// The matching engine alone: one order book, a seeded limit/cancel/marketable stream;
     /// throughput, open-loop latency percentiles, and optionally a comparison with lobster.
     Matching(MatchingArgs),
+    #[command(flatten)]
+    Fees(super::bench_fees::FeesBenchCmd),
 }
 
 #[derive(Args)]
@@ -35,6 +37,7 @@ pub struct MatchingArgs {
 pub fn run(cmd: BenchCmd) -> Result<(), CliError> {
     match cmd {
         BenchCmd::Matching(args) => run_matching(args),
+        BenchCmd::Fees(cmd) => super::bench_fees::run(cmd),
     }
 }
 

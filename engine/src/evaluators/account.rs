@@ -98,6 +98,14 @@ pub fn apply_create(state: &mut State, ctx: &Context, op: &AccountCreateOp, plan
     });
     debug_assert_eq!(id, account_instance);
     state.dynamic_global.modify(0, |d| d.accounts_registered_this_interval += 1);
+    // Every `accounts_per_fee_scale` registrations in one interval make the next ones dearer
+    // (§6.5); maintenance shifts the fee back.
+    let registered = state.dgp().accounts_registered_this_interval;
+    let params = &state.gpo().parameters;
+    let (per_scale, shift) = (u32::from(params.accounts_per_fee_scale), u32::from(params.account_fee_scale_bitshifts));
+    if per_scale != 0 && registered.is_multiple_of(per_scale) {
+        super::fees::shift_account_create_basic_fee(state, shift, true);
+    }
     OperationResult::ObjectId(AccountId(id).object_id())
 }
 

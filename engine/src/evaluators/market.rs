@@ -1,5 +1,5 @@
 //! Limit orders and market fees (PROTOCOL.md §5.2, §5.3): `limit_order_create` (op 1),
-//! `limit_order_cancel` (op 2), `limit_order_update` (op 77), `asset_claim_fees` (op 43), the
+//! `limit_order_cancel` (op 2), `limit_order_update` (op 77) (market fees are claimed with `asset_claim_fees` in `fees.rs`), the
 //! matching of a new or updated order against the book (`apply_order`), fills, culls and the
 //! end-of-block expiry of orders (bitshares-core `market_evaluator.cpp`, `db_market.cpp`).
 //!
@@ -36,8 +36,7 @@ use ledger::asset::{cut_percent, Asset, Price};
 use ledger::ids::{AccountId, AssetId, LimitOrderId, COMMITTEE_ACCOUNT, CORE_ASSET, TEMP_ACCOUNT};
 use ledger::objects::{AssetObject, LimitOrderObject};
 use ledger::ops::{
-    AssetClaimFeesOp, FillOrderOp, LimitOrderCancelOp, LimitOrderCreateOp, LimitOrderUpdateOp, Operation,
-    OperationResult,
+    FillOrderOp, LimitOrderCancelOp, LimitOrderCreateOp, LimitOrderUpdateOp, Operation, OperationResult,
 };
 use ledger::time::TimePointSec;
 
@@ -523,33 +522,4 @@ fn pay_market_fees(state: &mut State, seller: AccountId, receives: Asset, is_mak
         modify_dynamic(state, asset.id, |d| d.accumulated_fees += issuer_fees - reward);
     }
     Ok(Asset::new(fee, asset.id))
-}
-
-// ---- asset_claim_fees (op 43) ----
-
-pub fn evaluate_claim_fees(state: &State, op: &AssetClaimFeesOp) -> Result<(), Rejection> {
-    if op.extensions.claim_from_asset_id.is_some() {
-        return Err(Rejection::Unsupported {
-            op: "asset_claim_fees",
-            reason: "claiming collateral fees arrives with market-issued assets",
-        });
-    }
-    let asset = require_asset(state, op.amount_to_claim.asset_id)?;
-    if asset.issuer != op.issuer {
-        return Err(Rejection::NotIssuer { account: op.issuer, asset: asset.symbol.clone(), issuer: asset.issuer });
-    }
-    let accumulated = state.asset_dynamic_data(asset.id).accumulated_fees;
-    if op.amount_to_claim.amount > accumulated {
-        return Err(Rejection::ClaimExceedsAccumulatedFees {
-            accumulated: amount(state, asset.id, accumulated),
-            claim: amount(state, asset.id, op.amount_to_claim.amount),
-        });
-    }
-    Ok(())
-}
-
-pub fn apply_claim_fees(state: &mut State, op: &AssetClaimFeesOp) -> Result<OperationResult, Rejection> {
-    modify_dynamic(state, op.amount_to_claim.asset_id, |d| d.accumulated_fees -= op.amount_to_claim.amount);
-    adjust_balance(state, op.issuer, op.amount_to_claim)?;
-    Ok(OperationResult::default())
 }

@@ -12,8 +12,10 @@
 pub mod account;
 pub mod asset;
 pub mod balance;
+pub mod fees;
 pub mod market;
 pub mod transfer;
+pub mod vesting;
 
 use crate::error::{Amount, Rejection};
 use crate::state::State;
@@ -249,11 +251,41 @@ pub fn apply_operation(state: &mut State, ctx: &Context, op: &Operation) -> Resu
             market::defer_fee(state, &fee);
             market::apply_update(state, ctx, o, &fee)?
         }
-        Operation::AssetClaimFees(o) => {
-            market::evaluate_claim_fees(state, o)?;
+        Operation::AccountUpgrade(o) => {
+            fees::evaluate_upgrade(state, o)?;
             convert_fee(state, &fee);
             pay_fee(state, fee.payer, fee.core_fee_paid);
-            market::apply_claim_fees(state, o)?
+            fees::apply_upgrade(state, o)
+        }
+        Operation::AssetFundFeePool(o) => {
+            fees::evaluate_fund_fee_pool(state, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            fees::apply_fund_fee_pool(state, o)?
+        }
+        Operation::AssetClaimPool(o) => {
+            fees::evaluate_claim_pool(state, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            fees::apply_claim_pool(state, o)?
+        }
+        Operation::AssetClaimFees(o) => {
+            let plan = fees::evaluate_claim_fees(state, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            fees::apply_claim_fees(state, ctx, o, plan)?
+        }
+        Operation::VestingBalanceCreate(o) => {
+            vesting::evaluate_create(state, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            vesting::apply_create(state, ctx, o)?
+        }
+        Operation::VestingBalanceWithdraw(o) => {
+            vesting::evaluate_withdraw(state, ctx, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            vesting::apply_withdraw(state, ctx, o)?
         }
         other => {
             return Err(Rejection::Unsupported { op: other.name(), reason: "its evaluator arrives with a later issue" })

@@ -9,11 +9,13 @@ mod account;
 mod asset;
 mod chain;
 mod market;
+mod vesting;
 
 pub use account::*;
 pub use asset::*;
 pub use chain::*;
 pub use market::*;
+pub use vesting::*;
 
 /// Tie each object type to its `space.type` for the object graph.
 macro_rules! objects {
@@ -31,6 +33,7 @@ objects! {
     CommitteeMemberObject => 1 . 5,
     WitnessObject => 1 . 6,
     LimitOrderObject => 1 . 7,
+    VestingBalanceObject => 1 . 13,
     BalanceObject => 1 . 15,
     GlobalPropertyObject => 2 . 0,
     DynamicGlobalPropertyObject => 2 . 1,
