@@ -2,6 +2,8 @@
 
 pub mod apply;
 pub mod key;
+pub mod node;
+pub mod replay;
 pub mod tx;
 
 /// A failure of a command: bad input (exit 2) or a failure while running (exit 1).
