@@ -101,7 +101,7 @@ fn our_witnesses(
         };
         match keys.iter().find(|k| k.public_key() == w.signing_key) {
             Some(k) => {
-                ours.insert(id, k.clone());
+                ours.insert(id, *k);
             }
             None if args.dev => {}
             None => return Err(CliError::Usage(format!("witness {id}: no --private-key matches its signing key"))),

@@ -41,7 +41,7 @@ pub fn run(args: ReplayArgs) -> Result<(), CliError> {
     let started = std::time::Instant::now();
     let mut progress = |num: u32, stats: ReplayStats| {
         if let Some(bar) = &bar {
-            if num % 256 == 0 {
+            if num.is_multiple_of(256) {
                 bar.set_position(u64::from(num));
                 let secs = started.elapsed().as_secs_f64().max(1e-9);
                 bar.set_message(format!("{:.0} ops/s", stats.ops as f64 / secs));

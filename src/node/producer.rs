@@ -55,13 +55,13 @@ impl Producer {
     pub fn run(&mut self, chain: &mut Chain, journal: &mut Journal, out: &mut impl Write) -> Result<u64, NodeError> {
         let mut produced = 0u64;
         let mut last_snapshot = None;
-        while !self.stop.load(Ordering::SeqCst) && self.max_blocks.map_or(true, |m| produced < m) {
+        while !self.stop.load(Ordering::SeqCst) && self.max_blocks.is_none_or(|m| produced < m) {
             self.drain_incoming(chain);
             let Some(slot) = self.next_slot(chain)? else { continue };
             self.produce(chain, journal, slot, out)?;
             produced += 1;
             let num = chain.head_num();
-            if self.snapshot_every > 0 && num % self.snapshot_every == 0 {
+            if self.snapshot_every > 0 && num.is_multiple_of(self.snapshot_every) {
                 self.snapshot(chain, out)?;
                 last_snapshot = Some(num);
             }

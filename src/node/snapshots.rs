@@ -38,7 +38,7 @@ pub fn list(dir: &Path) -> std::io::Result<Vec<(u32, PathBuf)>> {
             found.push((n, entry.path()));
         }
     }
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
     Ok(found)
 }
 
