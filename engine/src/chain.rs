@@ -3,12 +3,34 @@
 //! [`Chain`] owns the [`State`] and applies transactions and blocks to it, each inside an undo
 //! session: a rejected transaction leaves nothing behind, and a block can be popped exactly.
 //! Time is the block's timestamp; nothing here reads a clock.
+//!
+//! # The frame stack
+//!
+//! With undo enabled (the normal case), the open undo frames of the state are, bottom to top:
+//!
+//! 1. one frame per *reversible* block, oldest first: every applied block numbered
+//!    `LIB + 1 ..= head` (§2.7). [`Chain::pop_block`] undoes the top one and rewinds the chained
+//!    state hash to the value it had before that block (kept alongside the frame). When the LIB
+//!    advances, the frames of blocks at or below it are dropped with `forget_oldest`, so there are
+//!    exactly `head − LIB` block frames, and a block that would make that 10 000 or more
+//!    (GRAPHENE_MAX_UNDO_HISTORY) is refused.
+//! 2. at most one *pending* frame: transactions a node accepted outside any block
+//!    ([`Chain::push_transaction`]), e.g. a producing node's pool. Every block operation
+//!    (`produce_block`, `apply_block`, `pop_block`) first discards it (the owner of the pool
+//!    re-pushes its transactions afterwards, as bitshares-core does), so block frames never sit
+//!    above a pending frame.
+//! 3. while a block is being built or applied: that block's frame, and inside it one short-lived
+//!    frame per transaction, merged into the block frame on success and undone on rejection.
+//!
+//! With undo disabled (replay of irreversible blocks) there are no frames: blocks cannot be popped,
+//! pushed transactions are permanent and a transaction rejected inside a block is a bug.
 
 use crate::error::Rejection;
 use crate::evaluators::{self, Context, Skip};
 use crate::state::State;
 use ledger::authority::Authority;
 use ledger::block::{BlockHeader, BlockId, SignedBlock, SignedBlockHeader};
+use ledger::graph::StateHash;
 use ledger::ids::*;
 use ledger::keys::PublicKey;
 use ledger::objects::TransactionHistoryObject;
@@ -17,6 +39,7 @@ use ledger::sign_state::{self, Approvals, AuthorityLookup};
 use ledger::time::TimePointSec;
 use ledger::transaction::{ProcessedTransaction, SignedTransaction};
 use ledger::{ids::TransactionHistoryId, Pack};
+use std::collections::VecDeque;
 
 /// Checks a caller may skip (bitshares-core's skip flags), all off by default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -58,7 +81,28 @@ pub enum BlockError {
     TooLarge { size: usize, max: u32 },
     #[error("transaction {index} of block {num} was rejected: {rejection}")]
     Transaction { num: u32, index: usize, rejection: Box<Rejection> },
+    #[error(
+        "block {num} would leave {depth} reversible blocks above the last irreversible block {lib}; the limit is {max}"
+    )]
+    UndoHistoryExhausted { num: u32, lib: u32, depth: u32, max: u32 },
 }
+
+/// Why [`Chain::pop_block`] could not pop.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PopError {
+    #[error("head block {head} has no undo frame: it is irreversible (or undo is disabled)")]
+    NothingToPop { head: u32 },
+}
+
+/// An applied block above the LIB, with what popping it needs.
+struct Reversible {
+    block: SignedBlock,
+    /// The chained state hash before the block was applied.
+    hash_before: StateHash,
+}
+
+/// GRAPHENE_MAX_UNDO_HISTORY: `head − LIB` must stay below this (§2.7).
+pub const MAX_UNDO_HISTORY: u32 = 10_000;
 
 impl AuthorityLookup for State {
     fn active(&self, account: AccountId) -> Option<&Authority> {
@@ -73,11 +117,104 @@ impl AuthorityLookup for State {
 pub struct Chain {
     pub state: State,
     pub skip: SkipFlags,
+    /// Applied blocks above the LIB, oldest first; one undo frame each (see the module doc).
+    reversible: VecDeque<Reversible>,
+    /// Whether the pending frame is open above the block frames.
+    pending: bool,
 }
 
 impl Chain {
+    /// A chain over `state`, which must have no open undo frame (genesis and snapshots have none).
     pub fn new(state: State) -> Self {
-        Chain { state, skip: SkipFlags::default() }
+        debug_assert_eq!(state.undo_depth(), 0, "a chain starts with no open undo frame");
+        Chain { state, skip: SkipFlags::default(), reversible: VecDeque::new(), pending: false }
+    }
+
+    /// The last irreversible block number (§2.7).
+    pub fn lib_num(&self) -> u32 {
+        self.state.dgp().last_irreversible_block_num
+    }
+
+    /// The reversible blocks (above the LIB, each poppable), oldest first.
+    pub fn reversible_blocks(&self) -> impl DoubleEndedIterator<Item = &SignedBlock> + ExactSizeIterator + '_ {
+        self.reversible.iter().map(|r| &r.block)
+    }
+
+    /// The lowest block number popping can reach: the parent of the oldest reversible block, or
+    /// the head when nothing is reversible. This is the LIB as of the highest block applied, which
+    /// can be above the `last_irreversible_block_num` of the current state after pops (a popped
+    /// block's state recorded an older LIB, but the frames below the newer one are gone).
+    pub fn undo_floor(&self) -> u32 {
+        self.reversible.front().map_or(self.head_num(), |r| r.block.block_num() - 1)
+    }
+
+    /// Whether a pending frame (transactions pushed outside a block) is open.
+    pub fn has_pending(&self) -> bool {
+        self.pending
+    }
+
+    /// Undo every transaction pushed outside a block since the last block operation.
+    pub fn discard_pending(&mut self) {
+        if self.pending {
+            self.state.undo();
+            self.pending = false;
+        }
+    }
+
+    /// Turn undo recording on or off (off: replay of irreversible blocks). Turning it off first
+    /// discards the pending frame and forgets every block frame: nothing can be popped afterwards.
+    pub fn set_undo_enabled(&mut self, on: bool) {
+        self.discard_pending();
+        while self.reversible.pop_front().is_some() {
+            self.state.forget_oldest();
+        }
+        self.state.set_undo_enabled(on);
+    }
+
+    /// Undo the head block exactly: state, indexes, chained state hash and head all return to what
+    /// they were before it was applied. Discards the pending frame first. Only blocks above the
+    /// LIB can be popped. Returns the popped block.
+    pub fn pop_block(&mut self) -> Result<SignedBlock, PopError> {
+        self.discard_pending();
+        let Some(r) = self.reversible.pop_back() else {
+            return Err(PopError::NothingToPop { head: self.head_num() });
+        };
+        self.state.undo();
+        self.state.state_hash = r.hash_before;
+        debug_assert_eq!(self.head_id(), r.block.signed_header.header.previous);
+        Ok(r.block)
+    }
+
+    /// Refuse a block that would take `head − LIB` to [`MAX_UNDO_HISTORY`] (db_update.cpp:72-82).
+    fn check_undo_history(&self, num: u32) -> Result<(), BlockError> {
+        let lib = self.lib_num();
+        let depth = num - lib;
+        if depth >= MAX_UNDO_HISTORY {
+            return Err(BlockError::UndoHistoryExhausted { num, lib, depth, max: MAX_UNDO_HISTORY });
+        }
+        Ok(())
+    }
+
+    /// Open the frame of a block about to be built or applied; returns the hash to rewind to.
+    fn begin_block(&mut self) -> StateHash {
+        self.discard_pending();
+        let hash_before = self.state.state_hash;
+        self.state.begin();
+        hash_before
+    }
+
+    /// Keep the just-sealed block's frame (if undo is on) and forget the frames of blocks that
+    /// became irreversible.
+    fn end_block(&mut self, block: &SignedBlock, hash_before: StateHash) {
+        if self.state.undo_depth() > self.reversible.len() {
+            self.reversible.push_back(Reversible { block: block.clone(), hash_before });
+        }
+        let lib = self.lib_num();
+        while self.reversible.front().is_some_and(|r| r.block.block_num() <= lib) {
+            self.reversible.pop_front();
+            self.state.forget_oldest();
+        }
+        debug_assert_eq!(self.state.undo_depth(), self.reversible.len());
     }
 
     pub fn head_num(&self) -> u32 {
@@ -90,9 +227,25 @@ impl Chain {
         self.state.dgp().time
     }
 
-    /// Apply one transaction in its own undo session (§2.3). `signing_keys`, when given, are the
-    /// keys recovered earlier (the pipeline's verify stage); otherwise they are recovered here.
+    /// Accept one transaction outside any block (§2.3), into the pending frame (opened on first
+    /// use; see the module doc): a rejected transaction leaves nothing behind, an accepted one stays
+    /// until the next block operation or [`Chain::discard_pending`]. `signing_keys`, when given, are
+    /// the keys recovered earlier (the pipeline's verify stage); otherwise they are recovered here.
     pub fn push_transaction(
+        &mut self,
+        tx: &SignedTransaction,
+        signing_keys: Option<&[PublicKey]>,
+    ) -> Result<Applied, Rejection> {
+        if !self.pending {
+            let depth = self.state.undo_depth();
+            self.state.begin();
+            self.pending = self.state.undo_depth() > depth;
+        }
+        self.push_in_frame(tx, signing_keys)
+    }
+
+    /// Apply one transaction in its own frame, merged into the frame below on success.
+    fn push_in_frame(
         &mut self,
         tx: &SignedTransaction,
         signing_keys: Option<&[PublicKey]>,
@@ -237,11 +390,12 @@ impl Chain {
         }
         let witness = self.scheduled_witness(slot);
         let num = self.head_num() + 1;
-        self.state.begin();
+        self.check_undo_history(num)?;
+        let hash_before = self.begin_block();
         let mut outcomes = Vec::with_capacity(transactions.len());
         let mut included = Vec::new();
         for tx in transactions {
-            let r = self.push_transaction(tx, None);
+            let r = self.push_in_frame(tx, None);
             if let Ok(a) = &r {
                 included
                     .push(ProcessedTransaction { signed: tx.clone(), operation_results: a.operation_results.clone() });
@@ -271,12 +425,13 @@ impl Chain {
                 ledger::crypto::sign_compact(key, &block.signed_header.header.digest());
         }
         self.finish_block(&block, slot, num);
-        self.state.commit();
+        self.end_block(&block, hash_before);
         debug_assert_eq!(block.block_num(), num);
         Ok((block, outcomes))
     }
 
-    /// Validate and apply a block produced elsewhere (§2.6). On any error the state is as before.
+    /// Validate and apply a block produced elsewhere (§2.6). On any error the state is as before
+    /// (except that the pending frame, if any, is discarded as for every block operation).
     pub fn apply_block(&mut self, block: &SignedBlock) -> Result<Vec<Applied>, BlockError> {
         let h = &block.signed_header.header;
         let num = self.head_num() + 1;
@@ -313,10 +468,11 @@ impl Chain {
         if size > max as usize {
             return Err(BlockError::TooLarge { size, max });
         }
-        self.state.begin();
+        self.check_undo_history(num)?;
+        let hash_before = self.begin_block();
         let mut applied = Vec::with_capacity(block.transactions.len());
         for (index, t) in block.transactions.iter().enumerate() {
-            match self.push_transaction(&t.signed, None) {
+            match self.push_in_frame(&t.signed, None) {
                 Ok(a) => applied.push(a),
                 Err(rejection) => {
                     self.state.undo();
@@ -325,7 +481,7 @@ impl Chain {
             }
         }
         self.finish_block(block, slot, num);
-        self.state.commit();
+        self.end_block(block, hash_before);
         Ok(applied)
     }
 

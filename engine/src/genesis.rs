@@ -28,6 +28,8 @@ pub enum GenesisError {
     UnknownAsset(String),
     #[error("genesis account could not be created: {0}")]
     Rejected(#[from] Rejection),
+    #[error("genesis {what} is not supported yet ({reason}); remove it from the genesis file")]
+    Unsupported { what: &'static str, reason: &'static str },
 }
 
 const SPECIAL_ACCOUNTS: [&str; 6] = [
@@ -169,7 +171,55 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
             upgrade_to_lifetime(&mut state, id);
         }
     }
-    // 6. Initial balances as claimable balance objects (1.15.x).
+    // 6. Initial assets (user-issued only here), then balances as claimable balance objects (1.15.x).
+    if !genesis.initial_vesting_balances.is_empty() {
+        return Err(GenesisError::Unsupported {
+            what: "initial_vesting_balances",
+            reason: "vesting genesis balances arrive with the fees issue",
+        });
+    }
+    if !genesis.initial_worker_candidates.is_empty() {
+        return Err(GenesisError::Unsupported {
+            what: "initial_worker_candidates",
+            reason: "workers arrive with governance",
+        });
+    }
+    for a in &genesis.initial_assets {
+        if a.is_bitasset {
+            return Err(GenesisError::Unsupported {
+                what: "market-issued initial_assets",
+                reason: "BitAssets arrive with their own issue",
+            });
+        }
+        if state.asset_by_symbol(&a.symbol).is_some() {
+            return Err(GenesisError::Invalid(format!("asset symbol '{}' appears twice", a.symbol)));
+        }
+        let issuer = state
+            .account_by_name(&a.issuer_name)
+            .ok_or_else(|| GenesisError::UnknownAccount(a.issuer_name.clone()))?
+            .id;
+        let next = AssetId(state.assets.next_instance());
+        let dynamic = state.asset_dynamic.create(|i| AssetDynamicDataObject {
+            id: AssetDynamicDataId(i),
+            accumulated_fees: a.accumulated_fees,
+            ..Default::default()
+        });
+        state.assets.create(|i| AssetObject {
+            id: AssetId(i),
+            symbol: a.symbol.clone(),
+            precision: a.precision,
+            issuer,
+            options: AssetOptions {
+                max_supply: a.max_supply,
+                description: a.description.clone(),
+                core_exchange_rate: Price::new(Asset::core(1), Asset::new(1, next)),
+                ..Default::default()
+            },
+            dynamic_asset_data_id: AssetDynamicDataId(dynamic),
+            creation_time: t0,
+            ..Default::default()
+        });
+    }
     let mut allocated: i64 = 0;
     for b in &genesis.initial_balances {
         let asset = state
@@ -189,6 +239,24 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
     if allocated > 0 {
         state.balances.modify(0, |b| b.balance = 0);
         state.asset_dynamic.modify(0, |d| d.current_supply = allocated);
+    }
+    // Every other asset's supply is what genesis hands out of it.
+    let mut supplies = std::collections::BTreeMap::<AssetId, i64>::new();
+    for (_, b) in state.genesis_balances.iter() {
+        if b.balance.asset_id != CORE_ASSET {
+            *supplies.entry(b.balance.asset_id).or_default() += b.balance.amount;
+        }
+    }
+    for (asset, supply) in supplies {
+        let a = state.asset(asset).expect("balances name created assets");
+        if supply > a.options.max_supply {
+            return Err(GenesisError::Invalid(format!(
+                "genesis hands out {supply} of {}, above its max_supply",
+                a.symbol
+            )));
+        }
+        let dynamic = a.dynamic_asset_data_id.0;
+        state.asset_dynamic.modify(dynamic, |d| d.current_supply = supply);
     }
     // 7. Witnesses (1.6.0 reserved), then committee members, each with a vote id.
     let placeholder = state.witnesses.create(|i| WitnessObject { id: WitnessId(i), ..Default::default() });

@@ -27,6 +27,6 @@ pub mod query;
 pub mod snapshot;
 pub mod state;
 
-pub use chain::{Chain, SkipFlags};
+pub use chain::{BlockError, Chain, PopError, SkipFlags};
 pub use error::Rejection;
 pub use state::State;

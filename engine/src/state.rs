@@ -137,6 +137,14 @@ macro_rules! state {
             pub fn merge(&mut self) { $( self.$field.merge(); )* }
             /// Forget the innermost session, keeping its changes.
             pub fn commit(&mut self) { $( self.$field.commit(); )* }
+            /// Forget the outermost session's records (its block became irreversible); newer ones stay open.
+            pub fn forget_oldest(&mut self) { $( self.$field.forget_oldest(); )* }
+            /// Number of open sessions (0 with undo disabled).
+            pub fn undo_depth(&self) -> usize {
+                let depths = [$( self.$field.undo_depth() ),*];
+                debug_assert!(depths.iter().all(|d| *d == depths[0]), "arenas disagree on undo depth: {depths:?}");
+                depths[0]
+            }
             /// Turn undo recording off (replay of irreversible blocks, benchmarks) or on.
             pub fn set_undo_enabled(&mut self, on: bool) { $( self.$field.set_undo_enabled(on); )* }
             /// Hash every change since the last call, in a fixed arena order, and chain it.

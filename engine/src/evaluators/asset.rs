@@ -14,28 +14,8 @@ use ledger::ops::{
     AssetCreateOp, AssetIssueOp, AssetOptions, AssetReserveOp, AssetUpdateIssuerOp, AssetUpdateOp, OperationResult,
 };
 
-/// Asset flag and permission bits (`asset_issuer_permission_flags`, types.hpp).
-pub mod flags {
-    pub const CHARGE_MARKET_FEE: u16 = 0x01;
-    pub const WHITE_LIST: u16 = 0x02;
-    pub const OVERRIDE_AUTHORITY: u16 = 0x04;
-    pub const TRANSFER_RESTRICTED: u16 = 0x08;
-    pub const DISABLE_FORCE_SETTLE: u16 = 0x10;
-    pub const GLOBAL_SETTLE: u16 = 0x20;
-    pub const DISABLE_CONFIDENTIAL: u16 = 0x40;
-    pub const WITNESS_FED_ASSET: u16 = 0x80;
-    pub const COMMITTEE_FED_ASSET: u16 = 0x100;
-    pub const LOCK_MAX_SUPPLY: u16 = 0x200;
-    pub const DISABLE_NEW_SUPPLY: u16 = 0x400;
-    /// The bits meaningful for a user-issued asset.
-    pub const UIA_MASK: u16 = CHARGE_MARKET_FEE
-        | WHITE_LIST
-        | OVERRIDE_AUTHORITY
-        | TRANSFER_RESTRICTED
-        | DISABLE_CONFIDENTIAL
-        | LOCK_MAX_SUPPLY
-        | DISABLE_NEW_SUPPLY;
-}
+/// Asset flag and permission bits, as the protocol defines them.
+pub use ledger::ops::flags;
 
 /// Checks shared by create and update: list sizes and that every named account and asset exists.
 fn check_options(state: &State, options: &AssetOptions) -> Result<(), Rejection> {
@@ -141,7 +121,7 @@ pub fn evaluate_update(state: &State, op: &AssetUpdateOp) -> Result<(), Rejectio
             a.symbol, old.issuer_permissions, new.issuer_permissions
         ));
     }
-    let changed = (new.flags ^ old.flags) & flags::UIA_MASK;
+    let changed = (new.flags ^ old.flags) & flags::UIA_ASSET_ISSUER_PERMISSION_MASK;
     if changed & !old.issuer_permissions != 0 {
         return forbid(format!(
             "flags {:#x} may not change: the issuer lacks those permissions",
