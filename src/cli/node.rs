@@ -51,6 +51,12 @@ pub struct NodeArgs {
     /// Do not wait for wall-clock slots: produce each next slot at once (tests, benchmarks).
     #[arg(long)]
     pub fast: bool,
+    /// Produce even if the head is far behind the wall clock (on by default with --dev).
+    #[arg(long)]
+    pub enable_stale_production: bool,
+    /// Required participation of the last 128 slots, percent (default 33; 0 with --dev).
+    #[arg(long)]
+    pub required_participation: Option<u32>,
     /// Read signed transactions (one JSON object per line) from this file or FIFO, following it.
     #[arg(long)]
     pub tx_file: Option<PathBuf>,
@@ -193,9 +199,15 @@ pub fn run(args: NodeArgs) -> Result<(), CliError> {
         signal_hook::flag::register(sig, Arc::clone(&stop)).map_err(failed)?;
     }
     let incoming = args.tx_file.map(spawn_tx_reader).transpose()?;
+    let mut schedule = consensus::BlockProducer::new(ours.clone());
+    schedule.enable_stale_production = args.enable_stale_production || args.dev;
+    let default_participation = if args.dev { 0 } else { 33 };
+    schedule.required_participation = args.required_participation.unwrap_or(default_participation).min(100) * 100;
     let mut producer = Producer {
         data_dir,
         keys: ours,
+        schedule,
+        last_refusal: None,
         snapshot_every: args.snapshot_every,
         fast: args.fast,
         max_blocks: args.blocks,

@@ -168,9 +168,9 @@ pub fn replay(
 ) -> Result<ReplayStats, NodeError> {
     let saved = chain.skip;
     chain.skip = REPLAY_SKIP;
-    chain.state.set_undo_enabled(false);
+    chain.set_undo_enabled(false);
     let result = replay_inner(chain, journal, progress);
-    chain.state.set_undo_enabled(true);
+    chain.set_undo_enabled(true);
     chain.skip = saved;
     result
 }

@@ -9,11 +9,11 @@
 
 use super::pool::Pool;
 use super::{snapshots, NodeError};
+use consensus::producer::{BlockProducer, SlotDecision};
 use engine::Chain;
 use journal::Journal;
 use ledger::crypto::PrivateKey;
 use ledger::ids::WitnessId;
-use ledger::time::TimePointSec;
 use ledger::transaction::SignedTransaction;
 use ledger::Pack;
 use std::collections::BTreeMap;
@@ -27,6 +27,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub struct Producer {
     pub data_dir: PathBuf,
     pub keys: BTreeMap<WitnessId, PrivateKey>,
+    /// The slot rules of wall-clock production (sync, participation, 500 ms lag).
+    pub schedule: BlockProducer,
     /// Write a snapshot after every block whose number is a multiple of this (0: never).
     pub snapshot_every: u32,
     /// Produce each next slot of ours at once instead of waiting for its wall-clock time.
@@ -37,17 +39,13 @@ pub struct Producer {
     pub stop: Arc<AtomicBool>,
     pub incoming: Option<Receiver<SignedTransaction>>,
     pub pool: Pool,
+    pub last_refusal: Option<std::mem::Discriminant<SlotDecision>>,
 }
 
 fn say(out: &mut impl Write, line: std::fmt::Arguments<'_>) {
     // A closed stdout must not stop block production; the journal is the record.
     let _ = writeln!(out, "{line}");
     let _ = out.flush();
-}
-
-fn now() -> TimePointSec {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    TimePointSec(u32::try_from(secs).unwrap_or(u32::MAX))
 }
 
 impl Producer {
@@ -86,7 +84,7 @@ impl Producer {
     }
 
     /// The slot to produce now, or `None` after waiting a little (not our turn yet).
-    fn next_slot(&self, chain: &Chain) -> Result<Option<u32>, NodeError> {
+    fn next_slot(&mut self, chain: &Chain) -> Result<Option<u32>, NodeError> {
         if self.fast {
             let active = chain.state.gpo().active_witnesses.len() as u32;
             return (1..=active.max(1) * 2)
@@ -94,12 +92,20 @@ impl Producer {
                 .map(Some)
                 .ok_or_else(|| NodeError::Setup("none of our witnesses is in the schedule".into()));
         }
-        let now = now();
-        let slot = chain.slot_at_time(now);
-        if slot > 0 && self.keys.contains_key(&chain.scheduled_witness(slot)) {
-            return Ok(Some(slot));
+        let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+        match self.schedule.decide(chain, now_ms) {
+            SlotDecision::Produce { slot, .. } => return Ok(Some(slot)),
+            SlotDecision::NotTimeYet { .. } | SlotDecision::NotMyTurn { .. } | SlotDecision::Lag { .. } => {}
+            other => {
+                // Say once why a node with witnesses is not producing.
+                let kind = std::mem::discriminant(&other);
+                if self.last_refusal != Some(kind) {
+                    eprintln!("not producing: {other:?}");
+                    self.last_refusal = Some(kind);
+                }
+            }
         }
-        // Wait in short steps (not until the next slot) so a stop request is seen quickly.
+        // Wait in short steps so a slot is not missed and a stop request is seen quickly.
         std::thread::sleep(Duration::from_millis(50));
         Ok(None)
     }
