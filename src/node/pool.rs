@@ -9,6 +9,7 @@
 
 use engine::{Chain, Rejection};
 use ledger::transaction::SignedTransaction;
+use ledger::Pack;
 
 #[derive(Default)]
 pub struct Pool {
@@ -23,10 +24,31 @@ impl Pool {
         Ok(())
     }
 
-    /// Discard the pending frame and hand out the pooled transactions, oldest first.
-    pub fn take(&mut self, chain: &mut Chain) -> Vec<SignedTransaction> {
+    /// Discard the pending frame and hand out the oldest pooled transactions whose packed sizes
+    /// add up to at most `max_bytes` (the rest are postponed, §2.10: call [`Pool::repush`] after
+    /// the block).
+    pub fn take(&mut self, chain: &mut Chain, max_bytes: usize) -> Vec<SignedTransaction> {
         self.discard_session(chain);
-        std::mem::take(&mut self.txs)
+        let mut total = 0;
+        let n = self
+            .txs
+            .iter()
+            .take_while(|t| {
+                total += t.packed_size();
+                total <= max_bytes
+            })
+            .count();
+        let rest = self.txs.split_off(n);
+        std::mem::replace(&mut self.txs, rest)
+    }
+
+    /// Re-apply the postponed transactions on the new head, dropping those that no longer apply.
+    pub fn repush(&mut self, chain: &mut Chain) {
+        for tx in std::mem::take(&mut self.txs) {
+            if let Err(r) = self.push(chain, tx.clone()) {
+                eprintln!("postponed transaction {} dropped: {r}", tx.id());
+            }
+        }
     }
 
     /// Discard the pending frame, keeping the transactions (before a snapshot or shutdown).

@@ -120,7 +120,9 @@ impl Producer {
         let timestamp = chain.slot_time(slot);
         let witness = chain.scheduled_witness(slot);
         let key = self.keys.get(&witness).expect("next_slot picked one of our witnesses");
-        let txs = self.pool.take(chain);
+        // Leave room for the block header and the per-transaction framing.
+        let max = chain.state.gpo().parameters.maximum_block_size as usize;
+        let txs = self.pool.take(chain, max.saturating_sub(max / 10));
         let (block, outcomes) = chain
             .produce_block(timestamp, &txs, Some(key))
             .map_err(|e| NodeError::BadBlock { block_num: chain.head_num() + 1, detail: e.to_string() })?;
@@ -136,6 +138,7 @@ impl Producer {
         say(out, format_args!("block {num} {witness} txs={} lib={lib} hash={id}", block.transactions.len()));
         let durable = journal.sync()?;
         say(out, format_args!("durable {durable}"));
+        self.pool.repush(chain);
         Ok(())
     }
 
@@ -144,6 +147,7 @@ impl Producer {
         let started = std::time::Instant::now();
         let (path, bytes) = snapshots::write(&self.data_dir, &chain.state)
             .map_err(|source| NodeError::Snapshot { dir: self.data_dir.clone(), source })?;
+        self.pool.repush(chain);
         say(
             out,
             format_args!(
