@@ -222,3 +222,62 @@ fn replay_inner(
     }
     Ok(stats)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ledger::time::TimePointSec;
+    use ledger::Pack;
+
+    fn dev() -> (GenesisState, ChainId) {
+        let dir = tempfile::tempdir().unwrap();
+        load_genesis(Some(&GenesisSource::Dev), dir.path(), None).unwrap()
+    }
+
+    fn dev_chain() -> Chain {
+        let (genesis, chain_id) = dev();
+        let mut chain = Chain::new(engine::genesis::build(&genesis, chain_id).unwrap());
+        chain.skip.block_signature = true;
+        chain
+    }
+
+    #[test]
+    fn replay_stops_at_the_first_block_whose_recorded_state_hash_differs() {
+        let (genesis, chain_id) = dev();
+        let dir = tempfile::tempdir().unwrap();
+        let (mut journal, _) = Journal::open(dir.path(), chain_id.0, OpenOptions::default()).unwrap();
+        let mut chain = dev_chain();
+        for _ in 0..5 {
+            let t = chain.slot_time(1);
+            let (block, _) = chain.produce_block(t, &[], None).unwrap();
+            let mut hash = chain.state.state_hash.0;
+            if block.block_num() == 4 {
+                hash[0] ^= 1;
+            }
+            journal.append(block.block_num(), &block.id().0, &hash, &block.to_bytes()).unwrap();
+        }
+        journal.sync().unwrap();
+        drop(journal);
+        let err = restore(dir.path(), &genesis, chain_id, OpenOptions::default(), false, &mut |_, _| {})
+            .err()
+            .expect("block 4 diverges");
+        match err {
+            NodeError::Divergence { block_num, what, .. } => assert_eq!((block_num, what), (4, "state hash")),
+            other => panic!("expected a divergence, got {other}"),
+        }
+    }
+
+    #[test]
+    fn a_first_block_after_a_year_of_missed_slots_counts_no_witness_misses() {
+        let mut chain = dev_chain();
+        let year = 365 * 24 * 3600;
+        let t = TimePointSec(chain.slot_time(1).0 + year);
+        let slot = chain.slot_at_time(t);
+        assert_eq!(slot, year / 5 + 1);
+        chain.produce_block(t, &[], None).unwrap();
+        assert_eq!(chain.head_num(), 1);
+        assert_eq!(chain.state.dgp().current_aslot, u64::from(slot));
+        // More missed slots than active witnesses: nobody is charged (db_witness_schedule.cpp).
+        assert!(chain.state.witnesses.iter().all(|(_, w)| w.total_missed == 0));
+    }
+}
