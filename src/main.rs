@@ -27,6 +27,9 @@ enum Cmd {
     Node(cli::node::NodeArgs),
     /// Rebuild state from a node's journal and check every block's state hash.
     Replay(cli::replay::ReplayArgs),
+    /// Load benchmarks (matching engine, ...).
+    #[command(subcommand)]
+    Bench(cli::bench::BenchCmd),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         Cmd::Key(cmd) => cli::key::run(cmd).map_err(cli::CliError::Usage),
         Cmd::Node(args) => cli::node::run(args),
         Cmd::Replay(args) => cli::replay::run(args),
+        Cmd::Bench(cmd) => cli::bench::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -60,6 +60,9 @@ pub struct SkipFlags {
 #[derive(Clone, Debug)]
 pub struct Applied {
     pub operation_results: Vec<OperationResult>,
+    /// Virtual operations (`fill_order`, `limit_order_cancel` of culled orders, ...) in the order
+    /// they happened.
+    pub virtual_ops: Vec<ledger::ops::Operation>,
 }
 
 /// Why a block was refused.
@@ -121,13 +124,21 @@ pub struct Chain {
     reversible: VecDeque<Reversible>,
     /// Whether the pending frame is open above the block frames.
     pending: bool,
+    /// Virtual operations of the last block's end-of-block processing (order expiry), in order.
+    pub block_virtual_ops: Vec<ledger::ops::Operation>,
 }
 
 impl Chain {
     /// A chain over `state`, which must have no open undo frame (genesis and snapshots have none).
     pub fn new(state: State) -> Self {
         debug_assert_eq!(state.undo_depth(), 0, "a chain starts with no open undo frame");
-        Chain { state, skip: SkipFlags::default(), reversible: VecDeque::new(), pending: false }
+        Chain {
+            state,
+            skip: SkipFlags::default(),
+            reversible: VecDeque::new(),
+            pending: false,
+            block_virtual_ops: Vec::new(),
+        }
     }
 
     /// The last irreversible block number (§2.7).
@@ -251,13 +262,16 @@ impl Chain {
         signing_keys: Option<&[PublicKey]>,
     ) -> Result<Applied, Rejection> {
         self.state.begin();
+        self.state.virtual_ops.clear();
         match self.apply_transaction(tx, signing_keys) {
-            Ok(a) => {
+            Ok(mut a) => {
                 self.state.merge();
+                a.virtual_ops = std::mem::take(&mut self.state.virtual_ops);
                 Ok(a)
             }
             Err(e) => {
                 self.state.undo();
+                self.state.virtual_ops.clear();
                 Err(e)
             }
         }
@@ -329,7 +343,7 @@ impl Chain {
         for op in &tx.operations {
             operation_results.push(evaluators::apply_operation(&mut self.state, &ctx, op)?);
         }
-        Ok(Applied { operation_results })
+        Ok(Applied { operation_results, virtual_ops: Vec::new() })
     }
 
     // ---- slots and the witness schedule (§10.5) ----
@@ -378,6 +392,9 @@ impl Chain {
     /// Build, apply and return a block at `timestamp` from `transactions`, as a producer does:
     /// each transaction is tried in its own session and rejected ones are left out and reported.
     /// The block is signed with `signing_key` if given (otherwise its signature is zero).
+    // A block error carries the full rejection of the transaction that failed it; errors are
+    // rare and returned once per block, so their size costs nothing worth a box.
+    #[allow(clippy::result_large_err)]
     pub fn produce_block(
         &mut self,
         timestamp: TimePointSec,
@@ -432,6 +449,7 @@ impl Chain {
 
     /// Validate and apply a block produced elsewhere (§2.6). On any error the state is as before
     /// (except that the pending frame, if any, is discarded as for every block operation).
+    #[allow(clippy::result_large_err)]
     pub fn apply_block(&mut self, block: &SignedBlock) -> Result<Vec<Applied>, BlockError> {
         let h = &block.signed_header.header;
         let num = self.head_num() + 1;
@@ -529,6 +547,7 @@ impl Chain {
         }
         self.state.block_summaries.modify(u64::from(num & 0xffff), |s| s.block_id = id);
         self.clear_expired_transactions();
+        self.clear_expired_orders();
         self.update_witness_schedule();
         self.state.seal_block_hash();
     }
@@ -564,6 +583,18 @@ impl Chain {
                 _ => break,
             }
         }
+    }
+
+    /// Cancel limit orders expired at the new head time (§2.6 step 5, after the block summary
+    /// and the expired transactions); their virtual ops become [`Chain::block_virtual_ops`].
+    fn clear_expired_orders(&mut self) {
+        self.state.virtual_ops.clear();
+        let now = self.head_time();
+        // Expiry only credits balances and statistics and computes the capped cancel fee from a
+        // fee schedule that validated when it was set, so it cannot fail on any input.
+        crate::evaluators::market::clear_expired_orders(&mut self.state, now)
+            .expect("expiring limit orders only refunds");
+        self.block_virtual_ops = std::mem::take(&mut self.state.virtual_ops);
     }
 
     /// Reshuffle the active witnesses every full round (§10.5).

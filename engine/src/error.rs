@@ -102,6 +102,22 @@ pub enum Rejection {
     BalanceClaimMismatch { balance: BalanceId, claimed: i64, held: i64 },
     #[error("{0}")]
     Arithmetic(String),
+    #[error("order expiration {expiration} is before head block time {now}")]
+    OrderExpirationPast { expiration: String, now: String },
+    #[error("{sell} may not be traded for {receive}: that market is not on {sell}'s whitelist")]
+    MarketNotWhitelisted { sell: String, receive: String },
+    #[error("{sell} may not be traded for {receive}: that market is on {sell}'s blacklist")]
+    MarketBlacklisted { sell: String, receive: String },
+    #[error("fill-or-kill order selling {sell} for at least {receive} could not be filled completely")]
+    FillOrKillUnfilled { sell: Amount, receive: Amount },
+    #[error("limit order {0} does not exist")]
+    UnknownLimitOrder(ledger::ids::LimitOrderId),
+    #[error("limit order {order} belongs to {owner}, not to {account}")]
+    NotOrderOwner { order: ledger::ids::LimitOrderId, owner: AccountId, account: AccountId },
+    #[error("limit order {order} cannot be updated: {reason}")]
+    LimitOrderUpdateInvalid { order: ledger::ids::LimitOrderId, reason: String },
+    #[error("cannot claim {claim} of market fees: only {accumulated} have accumulated")]
+    ClaimExceedsAccumulatedFees { accumulated: Amount, claim: Amount },
 }
 
 impl Rejection {
@@ -147,6 +163,14 @@ impl Rejection {
             BalanceOwnerMismatch { .. } => "balance_owner_mismatch",
             BalanceClaimMismatch { .. } => "balance_claim_mismatch",
             Arithmetic(_) => "arithmetic",
+            OrderExpirationPast { .. } => "limit_order_expiration_past",
+            MarketNotWhitelisted { .. } => "market_not_whitelisted",
+            MarketBlacklisted { .. } => "market_blacklisted",
+            FillOrKillUnfilled { .. } => "fill_or_kill_unfilled",
+            UnknownLimitOrder(_) => "unknown_limit_order",
+            NotOrderOwner { .. } => "limit_order_owner_mismatch",
+            LimitOrderUpdateInvalid { .. } => "limit_order_update_invalid",
+            ClaimExceedsAccumulatedFees { .. } => "claim_exceeds_accumulated_fees",
         }
     }
 }

@@ -388,6 +388,7 @@ impl Unpack for u128 {
 }
 
 #[cfg(test)]
+#[allow(clippy::items_after_test_module)]
 mod tests {
     use super::*;
 

@@ -9,7 +9,12 @@
 //!               {"advance_seconds": 86400} ],
 //!   "query": [ "1.2.17", {"balances": "nathan"} ] }
 //! ```
-//! Output, one JSON object per line: each transaction's result in order, then each query.
+//! Output, one JSON object per line: each transaction's result in order (with its
+//! `virtual_ops`, e.g. `[4, {fill_order}]`), a `{"block": N, "virtual_ops": [...]}` line after
+//! any block whose end-of-block processing emitted virtual operations (order expiry), then each
+//! query. Query forms: `"1.7.0"` (any object id), `{"balances": account}`,
+//! `{"order_book": {"base": "1.3.0", "quote": "1.3.1", "depth": 10}}` (depth optional: all
+//! levels), `{"open_orders": account}`.
 //! Malformed input exits with status 2 and a message naming the path of the bad field.
 
 use super::{read_input, CliError};
@@ -153,7 +158,9 @@ pub fn run_scenario(text: &str, base: &Path, prefix: Option<&str>, out: &mut imp
                     if t > target {
                         break;
                     }
-                    chain.produce_block(t, &[], None).map_err(|e| CliError::Failed(format!("blocks[{i}]: {e}")))?;
+                    let (block, _) =
+                        chain.produce_block(t, &[], None).map_err(|e| CliError::Failed(format!("blocks[{i}]: {e}")))?;
+                    emit_block_virtual_ops(out, &chain, block.block_num())?;
                 }
             }
             Step::Block { timestamp, transactions } => {
@@ -173,7 +180,7 @@ pub fn run_scenario(text: &str, base: &Path, prefix: Option<&str>, out: &mut imp
                             "block": num, "trx": trx, "ok": true,
                             "id": transactions[trx].id().to_string(),
                             "operation_results": applied.operation_results,
-                            "virtual_ops": [],
+                            "virtual_ops": applied.virtual_ops,
                         }),
                         Err(r) => {
                             json!({"block": num, "trx": trx, "ok": false, "code": r.code(), "message": r.to_string()})
@@ -181,6 +188,7 @@ pub fn run_scenario(text: &str, base: &Path, prefix: Option<&str>, out: &mut imp
                     };
                     emit(out, &line)?;
                 }
+                emit_block_virtual_ops(out, &chain, num)?;
             }
         }
     }
@@ -202,16 +210,56 @@ pub fn run_scenario(text: &str, base: &Path, prefix: Option<&str>, out: &mut imp
                 };
                 json!({"query": q, "balances": balances})
             }
-            other => {
-                return Err(bad(
-                    &format!("query[{i}]"),
-                    format!("expected an object id string or {{\"balances\": account}}, got {other}"),
-                ))
+            Value::Object(o) if o.contains_key("order_book") => order_book_query(&chain, q, &o["order_book"], i)?,
+            Value::Object(o) if o.contains_key("open_orders") => {
+                let who = o["open_orders"]
+                    .as_str()
+                    .ok_or_else(|| bad(&format!("query[{i}].open_orders"), "expected an account id or name"))?;
+                let orders = match engine::query::find_account(&chain.state, who) {
+                    Some(a) => serde_json::to_value(engine::query::open_orders(&chain.state, a))
+                        .map_err(|e| CliError::Failed(e.to_string()))?,
+                    None => Value::Null,
+                };
+                json!({"query": q, "open_orders": orders})
             }
+            other => return Err(bad(
+                &format!("query[{i}]"),
+                format!("expected an object id string, {{\"balances\": account}}, {{\"order_book\": {{..}}}} or {{\"open_orders\": account}}, got {other}"),
+            )),
         };
         emit(out, &line)?;
     }
     Ok(())
+}
+
+/// The `{"block": N, "virtual_ops": [...]}` line of a block whose end-of-block processing
+/// emitted virtual operations; nothing otherwise.
+fn emit_block_virtual_ops(out: &mut impl Write, chain: &Chain, num: u32) -> Result<(), CliError> {
+    if chain.block_virtual_ops.is_empty() {
+        return Ok(());
+    }
+    emit(out, &json!({"block": num, "virtual_ops": chain.block_virtual_ops}))
+}
+
+/// `{"order_book": {"base": id, "quote": id, "depth": n}}`.
+fn order_book_query(chain: &Chain, q: &Value, spec: &Value, i: usize) -> Result<Value, CliError> {
+    let path = format!("query[{i}].order_book");
+    let asset = |field: &str| -> Result<ledger::ids::AssetId, CliError> {
+        let text = spec[field]
+            .as_str()
+            .ok_or_else(|| bad(&format!("{path}.{field}"), "expected an asset id like \"1.3.0\""))?;
+        text.parse().map_err(|e| bad(&format!("{path}.{field}"), e))
+    };
+    let (base, quote) = (asset("base")?, asset("quote")?);
+    let depth = match &spec["depth"] {
+        Value::Null => None,
+        v => Some(
+            v.as_u64()
+                .and_then(|d| usize::try_from(d).ok())
+                .ok_or_else(|| bad(&format!("{path}.depth"), "expected a non-negative whole number"))?,
+        ),
+    };
+    Ok(json!({"query": q, "order_book": engine::query::order_book_json(&chain.state, base, quote, depth)}))
 }
 
 pub fn run(args: ApplyArgs) -> Result<(), CliError> {

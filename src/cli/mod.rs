@@ -1,6 +1,7 @@
 //! Subcommands of the `graphene` binary.
 
 pub mod apply;
+pub mod bench;
 pub mod key;
 pub mod node;
 pub mod replay;

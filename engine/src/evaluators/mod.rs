@@ -12,6 +12,7 @@
 pub mod account;
 pub mod asset;
 pub mod balance;
+pub mod market;
 pub mod transfer;
 
 use crate::error::{Amount, Rejection};
@@ -230,6 +231,29 @@ pub fn apply_operation(state: &mut State, ctx: &Context, op: &Operation) -> Resu
             convert_fee(state, &fee);
             pay_fee(state, fee.payer, fee.core_fee_paid);
             balance::apply_claim(state, o, plan)?
+        }
+        Operation::LimitOrderCreate(o) => {
+            market::evaluate_create(state, ctx, o)?;
+            // The creation fee is deferred into the order (§5.2), not paid now.
+            market::defer_fee(state, &fee);
+            market::apply_create(state, ctx, o, &fee)?
+        }
+        Operation::LimitOrderCancel(o) => {
+            market::evaluate_cancel(state, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            market::apply_cancel(state, o)?
+        }
+        Operation::LimitOrderUpdate(o) => {
+            market::evaluate_update(state, ctx, o)?;
+            market::defer_fee(state, &fee);
+            market::apply_update(state, ctx, o, &fee)?
+        }
+        Operation::AssetClaimFees(o) => {
+            market::evaluate_claim_fees(state, o)?;
+            convert_fee(state, &fee);
+            pay_fee(state, fee.payer, fee.core_fee_paid);
+            market::apply_claim_fees(state, o)?
         }
         other => {
             return Err(Rejection::Unsupported { op: other.name(), reason: "its evaluator arrives with a later issue" })

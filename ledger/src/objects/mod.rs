@@ -8,10 +8,12 @@
 mod account;
 mod asset;
 mod chain;
+mod market;
 
 pub use account::*;
 pub use asset::*;
 pub use chain::*;
+pub use market::*;
 
 /// Tie each object type to its `space.type` for the object graph.
 macro_rules! objects {
@@ -28,6 +30,7 @@ objects! {
     AssetObject => 1 . 3,
     CommitteeMemberObject => 1 . 5,
     WitnessObject => 1 . 6,
+    LimitOrderObject => 1 . 7,
     BalanceObject => 1 . 15,
     GlobalPropertyObject => 2 . 0,
     DynamicGlobalPropertyObject => 2 . 1,

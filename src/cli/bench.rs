@@ -1,0 +1,61 @@
+//! `graphene bench ...`: load benchmarks. Each benchmark is one variant of [`BenchCmd`] with its
+//! own flags struct and a `run_*` function; add a variant, a struct and one arm in [`run`].
+//! The measuring code lives in the `perf` crate; this module only maps flags and prints.
+
+use super::CliError;
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum BenchCmd {
+    /// The matching engine alone: one order book, a seeded limit/cancel/marketable stream;
+    /// throughput, open-loop latency percentiles, and optionally a comparison with lobster.
+    Matching(MatchingArgs),
+}
+
+#[derive(Args)]
+pub struct MatchingArgs {
+    /// Seed of the command stream (same seed, same stream).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Number of commands in the stream.
+    #[arg(long, default_value_t = 3_000_000)]
+    pub commands: usize,
+    /// Also run lobster 0.7 and our book on the cancel+new form of the stream.
+    #[arg(long)]
+    pub compare: bool,
+    /// Write the report as JSON to this file (the text report still goes to standard output).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write one HdrHistogram `.hgrm` percentile file per latency step into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub hgrm_dir: Option<PathBuf>,
+}
+
+pub fn run(cmd: BenchCmd) -> Result<(), CliError> {
+    match cmd {
+        BenchCmd::Matching(args) => run_matching(args),
+    }
+}
+
+fn run_matching(args: MatchingArgs) -> Result<(), CliError> {
+    if let Some(dir) = &args.hgrm_dir {
+        std::fs::create_dir_all(dir).map_err(|e| CliError::Usage(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let cfg = perf::matching::MatchingBenchConfig {
+        seed: args.seed,
+        commands: args.commands,
+        compare: args.compare,
+        hgrm_dir: args.hgrm_dir,
+        ..Default::default()
+    };
+    let report =
+        perf::matching::run_matching_bench(cfg).map_err(|e| CliError::Failed(format!("matching bench: {e}")))?;
+    print!("{report}");
+    if let Some(path) = &args.json {
+        let text = serde_json::to_string_pretty(&report.to_json()).map_err(|e| CliError::Failed(e.to_string()))?;
+        std::fs::write(path, text + "\n")
+            .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(())
+}
