@@ -237,7 +237,8 @@ macro_rules! state {
             }
             /// Build a state arena by arena, in state-hash order, with `b` (snapshots).
             pub fn build_arenas<B: crate::snapshot::ArenaBuilder>(b: &mut B, state_hash: StateHash) -> Result<State, B::Error> {
-                Ok(State { $( $field: b.build(stringify!($field))?, )* state_hash })
+                // Fields outside the arenas (per-block scratch) start empty, as between blocks.
+                Ok(State { $( $field: b.build(stringify!($field))?, )* state_hash, ..Default::default() })
             }
         }
     };
