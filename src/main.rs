@@ -1,6 +1,7 @@
 //! `graphene`: the command-line entry point. CLI wiring only; the work happens in the crates.
 
 mod cli;
+mod node;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -22,6 +23,10 @@ enum Cmd {
     /// Create, derive and inspect keys.
     #[command(subcommand)]
     Key(cli::key::KeyCmd),
+    /// Run a witness node: journal, snapshots, block production.
+    Node(cli::node::NodeArgs),
+    /// Rebuild state from a node's journal and check every block's state hash.
+    Replay(cli::replay::ReplayArgs),
     /// Load benchmarks (matching engine, ...).
     #[command(subcommand)]
     Bench(cli::bench::BenchCmd),
@@ -33,6 +38,8 @@ fn main() -> ExitCode {
         Cmd::Apply(args) => cli::apply::run(args),
         Cmd::Tx(cmd) => cli::tx::run(cmd),
         Cmd::Key(cmd) => cli::key::run(cmd).map_err(cli::CliError::Usage),
+        Cmd::Node(args) => cli::node::run(args),
+        Cmd::Replay(args) => cli::replay::run(args),
         Cmd::Bench(cmd) => cli::bench::run(cmd),
     };
     match result {

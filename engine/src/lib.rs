@@ -12,6 +12,7 @@
 //! - [`error`]: [`error::Rejection`], every reason a transaction can be refused.
 //! - [`dex`]: the order book (fast and reference) and the fill rules of limit orders.
 //! - [`query`]: read-only views in the JSON shapes of the BitShares API.
+//! - [`snapshot`]: the object graph to and from bytes (the node writes them to files).
 //!
 //! Nothing here reads a clock, touches a file or uses randomness: the block timestamp is the
 //! only time, so replay and simulation are exact.
@@ -27,6 +28,7 @@ pub mod evaluators;
 pub mod genesis;
 pub mod maintenance;
 pub mod query;
+pub mod snapshot;
 pub mod state;
 
 pub use chain::{BlockError, Chain, PopError, SkipFlags};

@@ -283,6 +283,15 @@ macro_rules! state {
                 self.state_hash = ledger::graph::chain(&self.state_hash, &changes);
                 self.state_hash
             }
+            /// Hand every arena to `v`, in state-hash order, with its field name (snapshots).
+            pub fn visit_arenas<V: crate::snapshot::ArenaVisitor>(&self, v: &mut V) {
+                $( v.visit(stringify!($field), &self.$field); )*
+            }
+            /// Build a state arena by arena, in state-hash order, with `b` (snapshots).
+            pub fn build_arenas<B: crate::snapshot::ArenaBuilder>(b: &mut B, state_hash: StateHash) -> Result<State, B::Error> {
+                // Fields outside the arenas (per-block scratch) start empty, as between blocks.
+                Ok(State { $( $field: b.build(stringify!($field))?, )* state_hash, ..Default::default() })
+            }
         }
     };
 }

@@ -4,6 +4,8 @@ pub mod apply;
 pub mod bench;
 pub mod bench_fees;
 pub mod key;
+pub mod node;
+pub mod replay;
 pub mod tx;
 
 /// A failure of a command: bad input (exit 2) or a failure while running (exit 1).

@@ -100,6 +100,27 @@ impl<T: Object, I: Index<T>> Arena<T, I> {
         }
     }
 
+    /// Rebuild an arena from a snapshot: `objects` (ascending, distinct instances, each below
+    /// `next`) become its live objects and every other instance below `next` a hole. Undo is
+    /// enabled, no frame is open and the changed-set is empty, so the next block's state hash
+    /// covers only that block's changes, as in the node that wrote the snapshot. Returns `None`
+    /// when the instances are out of order or not below `next`.
+    pub fn restore(next: u64, objects: impl IntoIterator<Item = (u64, T)>) -> Option<Self> {
+        let mut arena = Self::with_capacity(usize::try_from(next).ok()?);
+        for (instance, obj) in objects {
+            if instance >= next || (instance as usize) < arena.slots.len() {
+                return None;
+            }
+            arena.slots.resize_with(instance as usize, || Slot { meta: 0, value: None });
+            arena.index.insert(instance, &obj);
+            arena.slots.push(Slot { meta: 0, value: Some(obj) });
+            arena.live += 1;
+        }
+        arena.slots.resize_with(next as usize, || Slot { meta: 0, value: None });
+        arena.next = next;
+        Some(arena)
+    }
+
     #[inline]
     pub fn get(&self, instance: u64) -> Option<&T> {
         self.slots.get(usize::try_from(instance).ok()?)?.value.as_ref()

@@ -141,13 +141,32 @@ pub struct VestingBalanceObject {
     pub balance_type: VestingBalanceType,
 }
 
-impl Pack for VestingBalanceObject {
-    fn pack(&self, out: &mut Vec<u8>) {
-        self.id.pack(out);
-        self.owner.pack(out);
-        self.balance.pack(out);
-        self.policy.pack(out);
-        self.balance_type.pack(out);
+crate::impl_pack!(VestingBalanceObject { id, owner, balance, policy, balance_type });
+
+impl crate::encoding::Unpack for VestingPolicy {
+    fn unpack(r: &mut crate::encoding::Reader<'_>) -> Result<Self, crate::encoding::DecodeError> {
+        use crate::encoding::Unpack;
+        let offset = r.offset();
+        match r.varint()? {
+            0 => Ok(VestingPolicy::Linear(Unpack::unpack(r)?)),
+            1 => Ok(VestingPolicy::Cdd(Unpack::unpack(r)?)),
+            2 => Ok(VestingPolicy::Instant(Unpack::unpack(r)?)),
+            tag => Err(crate::encoding::DecodeError::UnknownTag { what: "vesting_policy", tag, offset }),
+        }
+    }
+}
+
+impl crate::encoding::Unpack for VestingBalanceType {
+    fn unpack(r: &mut crate::encoding::Reader<'_>) -> Result<Self, crate::encoding::DecodeError> {
+        let offset = r.offset();
+        Ok(match r.varint()? {
+            0 => VestingBalanceType::Unspecified,
+            1 => VestingBalanceType::Cashback,
+            2 => VestingBalanceType::Worker,
+            3 => VestingBalanceType::Witness,
+            4 => VestingBalanceType::MarketFeeSharing,
+            tag => return Err(crate::encoding::DecodeError::UnknownTag { what: "vesting_balance_type", tag, offset }),
+        })
     }
 }
 

@@ -1,0 +1,221 @@
+//! `graphene node`: run a witness node on a data directory (see `crate::node` for the layout and
+//! the rules it keeps). CLI wiring only: argument parsing, keys, signals, transaction ingress.
+
+use super::CliError;
+use crate::node::producer::Producer;
+use crate::node::{self, GenesisSource, ReplayStats};
+use clap::Args;
+use ledger::crypto::PrivateKey;
+use ledger::ids::WitnessId;
+use ledger::transaction::{ChainId, SignedTransaction};
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::mpsc;
+use std::sync::Arc;
+
+#[derive(Args)]
+pub struct NodeArgs {
+    /// Development chain: the embedded dev genesis, all 11 init witnesses produced here with keys
+    /// from the dev password; data dir defaults to ./data/dev.
+    #[arg(long)]
+    pub dev: bool,
+    /// Data directory (journal, index, snapshots, genesis copy).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Genesis JSON file (first start; later starts use the copy in the data dir).
+    #[arg(long)]
+    pub genesis: Option<PathBuf>,
+    /// Chain id override, 64 hex digits (default: sha256 of the genesis text).
+    #[arg(long)]
+    pub chain_id: Option<String>,
+    /// A witness this node produces for (repeatable), e.g. 1.6.3.
+    #[arg(long = "witness-id")]
+    pub witness_ids: Vec<String>,
+    /// A private key in WIF (repeatable); each witness signs with the key matching its signing key.
+    #[arg(long = "private-key")]
+    pub private_keys: Vec<String>,
+    /// Prefix of printed public keys (default TEST with --dev, BTS otherwise).
+    #[arg(long)]
+    pub prefix: Option<String>,
+    /// Discard this block and every later one if the journal is damaged at or after it.
+    #[arg(long)]
+    pub truncate_corrupt_at: Option<u32>,
+    /// Write a snapshot every N blocks (0: only at shutdown).
+    #[arg(long, default_value_t = 10_000)]
+    pub snapshot_every: u32,
+    /// Stop after producing N blocks.
+    #[arg(long)]
+    pub blocks: Option<u64>,
+    /// Do not wait for wall-clock slots: produce each next slot at once (tests, benchmarks).
+    #[arg(long)]
+    pub fast: bool,
+    /// Produce even if the head is far behind the wall clock (on by default with --dev).
+    #[arg(long)]
+    pub enable_stale_production: bool,
+    /// Required participation of the last 128 slots, percent (default 33; 0 with --dev).
+    #[arg(long)]
+    pub required_participation: Option<u32>,
+    /// Read signed transactions (one JSON object per line) from this file or FIFO, following it.
+    #[arg(long)]
+    pub tx_file: Option<PathBuf>,
+}
+
+fn failed(e: impl std::fmt::Display) -> CliError {
+    CliError::Failed(e.to_string())
+}
+
+pub fn parse_chain_id(hex_id: Option<&str>) -> Result<Option<ChainId>, CliError> {
+    let Some(s) = hex_id else { return Ok(None) };
+    let bytes = hex::decode(s).map_err(|e| CliError::Usage(format!("--chain-id: not hex: {e}")))?;
+    let id: [u8; 32] = bytes.try_into().map_err(|_| CliError::Usage("--chain-id: must be 32 bytes".into()))?;
+    Ok(Some(ChainId(id)))
+}
+
+/// The keys to produce with: dev keys for the init witnesses, or the given WIFs.
+fn signing_keys(args: &NodeArgs) -> Result<Vec<PrivateKey>, CliError> {
+    let mut keys = Vec::new();
+    if args.dev {
+        for n in 0..11 {
+            keys.push(PrivateKey::from_password(&format!("init{n}"), "active", "dev").map_err(failed)?);
+        }
+    }
+    for wif in &args.private_keys {
+        keys.push(PrivateKey::from_wif(wif).map_err(|e| CliError::Usage(format!("--private-key: {e}")))?);
+    }
+    Ok(keys)
+}
+
+/// Pair each of our witnesses with the key matching its on-chain signing key.
+fn our_witnesses(
+    args: &NodeArgs,
+    state: &engine::State,
+    keys: &[PrivateKey],
+) -> Result<BTreeMap<WitnessId, PrivateKey>, CliError> {
+    let mut ids: Vec<WitnessId> = Vec::new();
+    for s in &args.witness_ids {
+        ids.push(s.parse().map_err(|e| CliError::Usage(format!("--witness-id {s}: {e}")))?);
+    }
+    if args.dev && ids.is_empty() {
+        ids = state.witnesses.iter().map(|(i, _)| WitnessId(i)).collect();
+    }
+    let mut ours = BTreeMap::new();
+    for id in ids {
+        let Some(w) = state.witnesses.get(id.0) else {
+            return Err(CliError::Usage(format!("--witness-id {id}: no such witness")));
+        };
+        match keys.iter().find(|k| k.public_key() == w.signing_key) {
+            Some(k) => {
+                ours.insert(id, *k);
+            }
+            None if args.dev => {}
+            None => return Err(CliError::Usage(format!("witness {id}: no --private-key matches its signing key"))),
+        }
+    }
+    Ok(ours)
+}
+
+/// Follow a file or FIFO of JSON-line transactions on a thread, feeding the pool's channel.
+fn spawn_tx_reader(path: PathBuf) -> Result<mpsc::Receiver<SignedTransaction>, CliError> {
+    let file = std::fs::File::open(&path).map_err(|e| CliError::Usage(format!("--tx-file {}: {e}", path.display())))?;
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = std::io::BufReader::new(file);
+        let mut line = String::new();
+        loop {
+            match reader.read_line(&mut line) {
+                Ok(0) => std::thread::sleep(std::time::Duration::from_millis(100)),
+                Ok(_) if !line.ends_with('\n') => continue, // a partly written line: wait for the rest
+                Ok(_) => {
+                    let text = line.trim();
+                    if !text.is_empty() {
+                        match serde_json::from_str::<SignedTransaction>(text) {
+                            Ok(t) => {
+                                if tx.send(t).is_err() {
+                                    return;
+                                }
+                            }
+                            Err(e) => eprintln!("--tx-file: skipping a line that is not a transaction: {e}"),
+                        }
+                    }
+                    line.clear();
+                }
+                Err(e) => {
+                    eprintln!("--tx-file: read failed, no more transactions: {e}");
+                    return;
+                }
+            }
+        }
+    });
+    Ok(rx)
+}
+
+pub fn run(args: NodeArgs) -> Result<(), CliError> {
+    ledger::keys::set_address_prefix(args.prefix.as_deref().unwrap_or(if args.dev { "TEST" } else { "BTS" }));
+    let data_dir = match (&args.data_dir, args.dev) {
+        (Some(d), _) => d.clone(),
+        (None, true) => PathBuf::from("./data/dev"),
+        (None, false) => return Err(CliError::Usage("--data-dir is required without --dev".into())),
+    };
+    std::fs::create_dir_all(&data_dir).map_err(|e| failed(format!("cannot create {}: {e}", data_dir.display())))?;
+    let source = match (&args.genesis, args.dev) {
+        (Some(p), _) => Some(GenesisSource::File(p.clone())),
+        (None, true) => Some(GenesisSource::Dev),
+        (None, false) => None,
+    };
+    let chain_id = parse_chain_id(args.chain_id.as_deref())?;
+    let (genesis, chain_id) = node::load_genesis(source.as_ref(), &data_dir, chain_id).map_err(failed)?;
+    println!("data dir {}", data_dir.display());
+    println!("chain id {}", hex::encode(chain_id.0));
+    if args.dev {
+        let nathan = PrivateKey::from_password("nathan", "active", "dev").map_err(failed)?;
+        println!("nathan (1.2.17) active key: private {} public {}", nathan.to_wif(), nathan.public_key());
+    }
+    let opts = journal::OpenOptions { truncate_corrupt_at: args.truncate_corrupt_at, first_block: 1 };
+    let started = std::time::Instant::now();
+    let restored =
+        node::restore(&data_dir, &genesis, chain_id, opts, true, &mut |_, _: ReplayStats| {}).map_err(failed)?;
+    println!("{}", restored.report);
+    for s in &restored.skipped_snapshots {
+        println!("snapshot skipped: {s}");
+    }
+    let node::Restored { mut chain, mut journal, snapshot, stats, .. } = restored;
+    println!(
+        "restored head={} from={} replayed_blocks={} ms={} state_hash={}",
+        chain.head_num(),
+        snapshot.map_or("genesis".to_string(), |n| format!("snapshot {n}")),
+        stats.blocks,
+        started.elapsed().as_millis(),
+        chain.state.state_hash
+    );
+    let keys = signing_keys(&args)?;
+    let ours = our_witnesses(&args, &chain.state, &keys)?;
+    if ours.is_empty() {
+        return Err(CliError::Usage("no witness to produce for: give --witness-id and --private-key, or --dev".into()));
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(sig, Arc::clone(&stop)).map_err(failed)?;
+    }
+    let incoming = args.tx_file.map(spawn_tx_reader).transpose()?;
+    let mut schedule = consensus::BlockProducer::new(ours.clone());
+    schedule.enable_stale_production = args.enable_stale_production || args.dev;
+    let default_participation = if args.dev { 0 } else { 33 };
+    schedule.required_participation = args.required_participation.unwrap_or(default_participation).min(100) * 100;
+    let mut producer = Producer {
+        data_dir,
+        keys: ours,
+        schedule,
+        last_refusal: None,
+        snapshot_every: args.snapshot_every,
+        fast: args.fast,
+        max_blocks: args.blocks,
+        stop,
+        incoming,
+        pool: Default::default(),
+    };
+    let stdout = std::io::stdout();
+    producer.run(&mut chain, &mut journal, &mut stdout.lock()).map_err(failed)?;
+    Ok(())
+}

@@ -1,0 +1,283 @@
+//! The node runtime: the data directory, restoring state (newest snapshot + journal tail, or
+//! genesis + full replay), the production loop, snapshots and the pending pool.
+//!
+//! Layout of a data directory:
+//! - `blocks.journal`, `blocks.index`: the block journal (journal crate); each record is a packed
+//!   `signed_block` with its block id and the chained state hash after it.
+//! - `snapshot-NNNNNNNNNN.bin`: object-graph snapshots named after the block they cover.
+//! - `genesis.json`: the genesis the chain started from (copied on first start), so `graphene
+//!   replay --data-dir` needs nothing else.
+//!
+//! Invariants: the journal is the source of truth; a block is reported `durable` only after the
+//! journal's fdatasync returned; a snapshot never names a block that is not durable; every
+//! replayed block must reproduce the block id and state hash the journal recorded for it.
+//! This layer (not the engine or consensus) is where the wall clock is read.
+
+pub mod pool;
+pub mod producer;
+pub mod snapshots;
+
+use engine::chain::SkipFlags;
+use engine::Chain;
+use journal::{Journal, OpenOptions, RecoveryReport};
+use ledger::block::SignedBlock;
+use ledger::genesis::GenesisState;
+use ledger::transaction::ChainId;
+use ledger::Unpack;
+use std::path::{Path, PathBuf};
+
+/// A failure of the node or of replay, with the values that made it fail.
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    #[error("{0}")]
+    Setup(String),
+    #[error(transparent)]
+    Journal(#[from] journal::JournalError),
+    #[error("block {block_num} in the journal does not decode: {detail}")]
+    BadPayload { block_num: u32, detail: String },
+    #[error("block {block_num} in the journal does not apply: {detail}")]
+    BadBlock { block_num: u32, detail: String },
+    #[error("block {block_num} diverges: the journal records {what} {recorded}, replay computed {computed}")]
+    Divergence { block_num: u32, what: &'static str, recorded: String, computed: String },
+    #[error("cannot write a snapshot in {dir}: {source}")]
+    Snapshot { dir: PathBuf, source: std::io::Error },
+}
+
+/// Where the genesis comes from.
+pub enum GenesisSource {
+    Dev,
+    File(PathBuf),
+}
+
+/// Load the genesis and its chain id (sha256 of the text unless overridden). A genesis file is
+/// copied into the data directory on first start; later starts without `--genesis` use the copy.
+pub fn load_genesis(
+    source: Option<&GenesisSource>,
+    data_dir: &Path,
+    chain_id: Option<ChainId>,
+) -> Result<(GenesisState, ChainId), NodeError> {
+    let copy = data_dir.join("genesis.json");
+    let text = match source {
+        Some(source) => {
+            let text = match source {
+                GenesisSource::Dev => ledger::genesis::DEV_GENESIS_JSON.to_string(),
+                GenesisSource::File(p) => std::fs::read_to_string(p)
+                    .map_err(|e| NodeError::Setup(format!("cannot read genesis {}: {e}", p.display())))?,
+            };
+            if !copy.exists() {
+                std::fs::write(&copy, &text)
+                    .map_err(|e| NodeError::Setup(format!("cannot write {}: {e}", copy.display())))?;
+            }
+            text
+        }
+        None => std::fs::read_to_string(&copy).map_err(|e| {
+            NodeError::Setup(format!(
+                "no --genesis given and cannot read {}: {e} (use --dev or --genesis FILE)",
+                copy.display()
+            ))
+        })?,
+    };
+    let genesis: GenesisState =
+        serde_json::from_str(&text).map_err(|e| NodeError::Setup(format!("genesis does not parse: {e}")))?;
+    let id = chain_id.unwrap_or_else(|| engine::genesis::chain_id_of(&genesis, &text));
+    Ok((genesis, id))
+}
+
+/// The skip flags of replay: blocks in the journal were validated when they were accepted, so
+/// replay checks only what the state hash cannot (as bitshares-core's replay skips signatures).
+pub const REPLAY_SKIP: SkipFlags =
+    SkipFlags { signatures: true, tapos: true, dupe: true, fee_schedule: true, block_signature: true };
+
+/// What restoring found and did.
+pub struct Restored {
+    pub chain: Chain,
+    pub journal: Journal,
+    pub report: RecoveryReport,
+    /// The block of the snapshot restored from, if any.
+    pub snapshot: Option<u32>,
+    pub stats: ReplayStats,
+    /// Snapshots skipped, with the reason.
+    pub skipped_snapshots: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReplayStats {
+    pub blocks: u64,
+    pub ops: u64,
+}
+
+/// Open the journal and rebuild state: from the newest usable snapshot (if `use_snapshot`) plus
+/// the journal tail, or from genesis plus the whole journal. `progress(head_done, stats)` is
+/// called after every block. Undo is enabled on the returned chain.
+pub fn restore(
+    data_dir: &Path,
+    genesis: &GenesisState,
+    chain_id: ChainId,
+    opts: OpenOptions,
+    use_snapshot: bool,
+    progress: &mut dyn FnMut(u32, ReplayStats),
+) -> Result<Restored, NodeError> {
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| NodeError::Setup(format!("cannot create data dir {}: {e}", data_dir.display())))?;
+    let (journal, report) = Journal::open(data_dir, chain_id.0, opts)?;
+    let mut skipped = Vec::new();
+    let mut base = None;
+    let list =
+        snapshots::list(data_dir).map_err(|e| NodeError::Setup(format!("cannot list {}: {e}", data_dir.display())))?;
+    for (num, path) in list {
+        if num > journal.head() {
+            // The journal was cut below it (torn tail, --truncate-corrupt-at): unusable.
+            skipped.push(format!("{} is past the journal head {}; deleted", path.display(), journal.head()));
+            let _ = std::fs::remove_file(&path);
+            continue;
+        }
+        if !use_snapshot || base.is_some() {
+            continue;
+        }
+        match snapshots::load(&path) {
+            Ok((header, state)) => {
+                let rec = journal.read(num)?;
+                if rec.block_id != header.block_id || rec.state_hash != header.state_hash.0 {
+                    skipped.push(format!("{}: does not match the journal's block {num}", path.display()));
+                } else if state.chain_id() != chain_id {
+                    skipped.push(format!("{}: belongs to another chain", path.display()));
+                } else {
+                    base = Some((num, state));
+                }
+            }
+            Err(e) => skipped.push(e),
+        }
+    }
+    let snapshot = base.as_ref().map(|(n, _)| *n);
+    let state = match base {
+        Some((_, state)) => state,
+        None => engine::genesis::build(genesis, chain_id).map_err(|e| NodeError::Setup(format!("genesis: {e}")))?,
+    };
+    let mut chain = Chain::new(state);
+    let stats = replay(&mut chain, &journal, progress)?;
+    Ok(Restored { chain, journal, report, snapshot, stats, skipped_snapshots: skipped })
+}
+
+/// Apply every journal block after the chain's head, with undo disabled and the checks of
+/// [`REPLAY_SKIP`] off, verifying each block's id and recorded state hash. Stops at the first
+/// divergence, naming the block.
+pub fn replay(
+    chain: &mut Chain,
+    journal: &Journal,
+    progress: &mut dyn FnMut(u32, ReplayStats),
+) -> Result<ReplayStats, NodeError> {
+    let saved = chain.skip;
+    chain.skip = REPLAY_SKIP;
+    chain.set_undo_enabled(false);
+    let result = replay_inner(chain, journal, progress);
+    chain.set_undo_enabled(true);
+    chain.skip = saved;
+    result
+}
+
+fn replay_inner(
+    chain: &mut Chain,
+    journal: &Journal,
+    progress: &mut dyn FnMut(u32, ReplayStats),
+) -> Result<ReplayStats, NodeError> {
+    let mut stats = ReplayStats::default();
+    let from = chain.head_num() + 1;
+    if from > journal.head() {
+        return Ok(stats);
+    }
+    if from < journal.first_block() {
+        return Err(NodeError::Setup(format!(
+            "the journal starts at block {} but state is at block {}",
+            journal.first_block(),
+            from - 1
+        )));
+    }
+    let mut it = journal.iter_from(from)?;
+    while let Some(rec) = it.next_ref() {
+        let rec = rec?;
+        let block_num = rec.block_num;
+        let block = SignedBlock::from_bytes(rec.payload)
+            .map_err(|e| NodeError::BadPayload { block_num, detail: e.to_string() })?;
+        chain.apply_block(&block).map_err(|e| NodeError::BadBlock { block_num, detail: e.to_string() })?;
+        let id = chain.head_id();
+        if id.0 != rec.block_id {
+            return Err(NodeError::Divergence {
+                block_num,
+                what: "block id",
+                recorded: hex::encode(rec.block_id),
+                computed: id.to_string(),
+            });
+        }
+        if chain.state.state_hash.0 != rec.state_hash {
+            return Err(NodeError::Divergence {
+                block_num,
+                what: "state hash",
+                recorded: hex::encode(rec.state_hash),
+                computed: chain.state.state_hash.to_string(),
+            });
+        }
+        stats.blocks += 1;
+        stats.ops += block.transactions.iter().map(|t| t.signed.operations.len() as u64).sum::<u64>();
+        progress(block_num, stats);
+    }
+    Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ledger::time::TimePointSec;
+    use ledger::Pack;
+
+    fn dev() -> (GenesisState, ChainId) {
+        let dir = tempfile::tempdir().unwrap();
+        load_genesis(Some(&GenesisSource::Dev), dir.path(), None).unwrap()
+    }
+
+    fn dev_chain() -> Chain {
+        let (genesis, chain_id) = dev();
+        let mut chain = Chain::new(engine::genesis::build(&genesis, chain_id).unwrap());
+        chain.skip.block_signature = true;
+        chain
+    }
+
+    #[test]
+    fn replay_stops_at_the_first_block_whose_recorded_state_hash_differs() {
+        let (genesis, chain_id) = dev();
+        let dir = tempfile::tempdir().unwrap();
+        let (mut journal, _) = Journal::open(dir.path(), chain_id.0, OpenOptions::default()).unwrap();
+        let mut chain = dev_chain();
+        for _ in 0..5 {
+            let t = chain.slot_time(1);
+            let (block, _) = chain.produce_block(t, &[], None).unwrap();
+            let mut hash = chain.state.state_hash.0;
+            if block.block_num() == 4 {
+                hash[0] ^= 1;
+            }
+            journal.append(block.block_num(), &block.id().0, &hash, &block.to_bytes()).unwrap();
+        }
+        journal.sync().unwrap();
+        drop(journal);
+        let err = restore(dir.path(), &genesis, chain_id, OpenOptions::default(), false, &mut |_, _| {})
+            .err()
+            .expect("block 4 diverges");
+        match err {
+            NodeError::Divergence { block_num, what, .. } => assert_eq!((block_num, what), (4, "state hash")),
+            other => panic!("expected a divergence, got {other}"),
+        }
+    }
+
+    #[test]
+    fn a_first_block_after_a_year_of_missed_slots_counts_no_witness_misses() {
+        let mut chain = dev_chain();
+        let year = 365 * 24 * 3600;
+        let t = TimePointSec(chain.slot_time(1).0 + year);
+        let slot = chain.slot_at_time(t);
+        assert_eq!(slot, year / 5 + 1);
+        chain.produce_block(t, &[], None).unwrap();
+        assert_eq!(chain.head_num(), 1);
+        assert_eq!(chain.state.dgp().current_aslot, u64::from(slot));
+        // More missed slots than active witnesses: nobody is charged (db_witness_schedule.cpp).
+        assert!(chain.state.witnesses.iter().all(|(_, w)| w.total_missed == 0));
+    }
+}

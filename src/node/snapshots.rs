@@ -1,0 +1,69 @@
+//! Snapshot files in the data directory: `snapshot-NNNNNNNNNN.bin`, named after the block they
+//! cover (engine::snapshot gives the bytes).
+//!
+//! Invariants: a snapshot is written only for a block that is durable in the journal (the caller
+//! syncs first); it is written atomically (temporary name, fsync, rename, fsync of the
+//! directory), so a crash leaves the old set or the new one and at worst a `.tmp` file, which the
+//! next start deletes. A snapshot is only trusted if its block id and state hash equal the
+//! journal's record of that block; otherwise it is skipped (the journal stays the source of
+//! truth, a bad snapshot only costs a longer replay). Never deletes the newest valid snapshot.
+
+use engine::snapshot::{self, SnapshotHeader};
+use engine::State;
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+const PREFIX: &str = "snapshot-";
+const SUFFIX: &str = ".bin";
+/// Snapshots kept after writing a new one (the newest ones).
+const KEEP: usize = 2;
+
+pub fn path_for(dir: &Path, block_num: u32) -> PathBuf {
+    dir.join(format!("{PREFIX}{block_num:010}{SUFFIX}"))
+}
+
+/// Snapshot files in `dir` with the block each covers, newest first. Deletes leftover `.tmp` files.
+pub fn list(dir: &Path) -> std::io::Result<Vec<(u32, PathBuf)>> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(PREFIX) && name.ends_with(".tmp") {
+            let _ = fs::remove_file(entry.path());
+            continue;
+        }
+        let Some(num) = name.strip_prefix(PREFIX).and_then(|s| s.strip_suffix(SUFFIX)) else { continue };
+        if let Ok(n) = num.parse::<u32>() {
+            found.push((n, entry.path()));
+        }
+    }
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
+    Ok(found)
+}
+
+/// Write a snapshot of `state` (between blocks, its head durable in the journal) atomically and
+/// prune older snapshots. Returns the path and the number of bytes.
+pub fn write(dir: &Path, state: &State) -> std::io::Result<(PathBuf, usize)> {
+    let bytes = snapshot::write(state);
+    let block_num = state.dgp().head_block_number;
+    let path = path_for(dir, block_num);
+    let tmp = path.with_extension("bin.tmp");
+    {
+        let mut f = File::create(&tmp)?;
+        f.write_all(&bytes)?;
+        f.sync_all()?;
+    }
+    fs::rename(&tmp, &path)?;
+    File::open(dir)?.sync_all()?;
+    for (_, old) in list(dir)?.into_iter().skip(KEEP) {
+        let _ = fs::remove_file(old);
+    }
+    Ok((path, bytes.len()))
+}
+
+/// Load a snapshot file fully (one read; see engine::snapshot for why not a memory map).
+pub fn load(path: &Path) -> Result<(SnapshotHeader, State), String> {
+    let bytes = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    snapshot::read(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
