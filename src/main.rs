@@ -22,6 +22,9 @@ enum Cmd {
     /// Create, derive and inspect keys.
     #[command(subcommand)]
     Key(cli::key::KeyCmd),
+    /// Load benchmarks (hundred-k, sigcheck).
+    #[command(subcommand)]
+    Bench(cli::bench_core::CoreBenchCmd),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
         Cmd::Apply(args) => cli::apply::run(args),
         Cmd::Tx(cmd) => cli::tx::run(cmd),
         Cmd::Key(cmd) => cli::key::run(cmd).map_err(cli::CliError::Usage),
+        Cmd::Bench(cmd) => cli::bench_core::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -104,7 +104,11 @@ impl Chain {
                 Ok(a)
             }
             Err(e) => {
-                self.state.undo();
+                // With undo disabled (replay of irreversible blocks, the hundred-k benchmark) no
+                // frame was opened and nothing can be rolled back: the caller vouched for the input.
+                if ledger::graph::Undoable::undo_depth(&self.state.global) > 0 {
+                    self.state.undo();
+                }
                 Err(e)
             }
         }

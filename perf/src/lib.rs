@@ -1,3 +1,5 @@
 //! Load generation and reports for `graphene bench`: drives the engine in-process and the node over
 //! loopback, records latencies in hdrhistogram and prints rate x percentile tables.
+pub mod hundred_k;
 pub mod matching;
+pub mod sigcheck;

@@ -1,6 +1,7 @@
 //! Subcommands of the `graphene` binary.
 
 pub mod apply;
+pub mod bench_core;
 pub mod key;
 pub mod tx;
 
