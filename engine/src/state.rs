@@ -10,7 +10,12 @@ use ledger::graph::{Arena, Index, StateHash, Undoable};
 use ledger::ids::*;
 use ledger::objects::*;
 use ledger::transaction::TransactionId;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The hash maps of the indexes: foldhash, seeded per process. Several times faster than SipHash
+/// on these small keys and still keyed, so colliding keys cannot be precomputed. Never iterated,
+/// so the seed cannot leak into state.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Accounts by name (names are unique).
 #[derive(Default)]
@@ -52,7 +57,7 @@ impl Index<AssetObject> for AssetSymbols {
 /// ordered set per owner for listing an account's balances in asset order.
 #[derive(Default)]
 pub struct BalancesByOwner {
-    by_key: HashMap<(AccountId, AssetId), u64>,
+    by_key: FastMap<(AccountId, AssetId), u64>,
     by_owner: BTreeSet<(AccountId, AssetId, u64)>,
 }
 impl BalancesByOwner {
@@ -84,7 +89,7 @@ impl Index<AccountBalanceObject> for BalancesByOwner {
 /// Recent transactions by id (de-duplication) and by expiration (for clearing).
 #[derive(Default)]
 pub struct RecentTransactions {
-    pub by_id: HashMap<TransactionId, u64>,
+    pub by_id: FastMap<TransactionId, u64>,
     pub by_expiration: BTreeSet<(u32, u64)>,
 }
 impl Index<TransactionHistoryObject> for RecentTransactions {

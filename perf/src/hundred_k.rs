@@ -84,12 +84,25 @@ pub struct Phase {
     pub transactions: usize,
     pub operations: usize,
     pub elapsed: Duration,
+    /// Time the thread was on a CPU during the phase (`/proc/thread-self/schedstat`), where
+    /// available: on a shared machine wall time also counts time spent descheduled.
+    pub cpu: Option<Duration>,
 }
 
 impl Phase {
     pub fn ops_per_sec(&self) -> f64 {
         self.operations as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
+    pub fn ops_per_cpu_sec(&self) -> Option<f64> {
+        self.cpu.map(|c| self.operations as f64 / c.as_secs_f64().max(1e-9))
+    }
+}
+
+/// This thread's time on a CPU, in nanoseconds (Linux `schedstat`, first field).
+pub fn thread_cpu_time() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
 }
 
 /// The final state, to check the run did what it claims.
@@ -128,6 +141,13 @@ impl Report {
     pub fn ops_per_sec(&self) -> f64 {
         self.total_operations() as f64 / self.total_elapsed().as_secs_f64().max(1e-9)
     }
+    /// Total CPU time of the phases, if every phase has one.
+    pub fn total_cpu(&self) -> Option<Duration> {
+        self.phases.iter().map(|p| p.cpu).sum()
+    }
+    pub fn ops_per_cpu_sec(&self) -> Option<f64> {
+        self.total_cpu().map(|c| self.total_operations() as f64 / c.as_secs_f64().max(1e-9))
+    }
 
     pub fn to_json(&self) -> serde_json::Value {
         let phases: Vec<_> = self
@@ -140,6 +160,8 @@ impl Report {
                     "operations": p.operations,
                     "elapsed_ms": p.elapsed.as_secs_f64() * 1e3,
                     "ops_per_sec": p.ops_per_sec().round(),
+                    "cpu_ms": p.cpu.map(|c| c.as_secs_f64() * 1e3),
+                    "ops_per_cpu_sec": p.ops_per_cpu_sec().map(f64::round),
                 })
             })
             .collect();
@@ -153,6 +175,8 @@ impl Report {
             "total_transactions": self.total_transactions(),
             "total_elapsed_ms": self.total_elapsed().as_secs_f64() * 1e3,
             "ops_per_sec": self.ops_per_sec().round(),
+            "total_cpu_ms": self.total_cpu().map(|c| c.as_secs_f64() * 1e3),
+            "ops_per_cpu_sec": self.ops_per_cpu_sec().map(f64::round),
             "final_state": {
                 "accounts_created": self.final_state.accounts_created,
                 "assets_created": self.final_state.assets_created,
@@ -185,7 +209,13 @@ impl fmt::Display for Report {
             self.total_operations(),
             ms(total),
             (self.total_operations() as u128 * 1_000_000) / total.as_micros().max(1)
-        )
+        )?;
+        if let (Some(cpu), Some(rate)) = (self.total_cpu(), self.ops_per_cpu_sec()) {
+            let per_phase: Vec<String> =
+                self.phases.iter().filter_map(|p| p.ops_per_cpu_sec().map(|r| format!("{} {:.0}", p.name, r))).collect();
+            write!(f, "\nCPU time {}ms => {rate:.0} ops per CPU second ({})", ms(cpu), per_phase.join(", "))?;
+        }
+        Ok(())
     }
 }
 
@@ -379,10 +409,12 @@ impl Driver {
         txs: &[SignedTransaction],
     ) -> Result<(Phase, Vec<OperationResult>), HundredKError> {
         let operations = txs.iter().map(|t| t.operations.len()).sum();
+        let cpu0 = thread_cpu_time();
         let start = Instant::now();
         let results = self.apply(name, txs)?;
         let elapsed = start.elapsed();
-        Ok((Phase { name, transactions: txs.len(), operations, elapsed }, results))
+        let cpu = cpu0.zip(thread_cpu_time()).map(|(a, b)| b.saturating_sub(a));
+        Ok((Phase { name, transactions: txs.len(), operations, elapsed, cpu }, results))
     }
 }
 
