@@ -16,7 +16,7 @@ use ledger::ops::OperationResult;
 use ledger::sign_state::{self, Approvals, AuthorityLookup};
 use ledger::time::TimePointSec;
 use ledger::transaction::{ProcessedTransaction, SignedTransaction};
-use ledger::{Pack, ids::TransactionHistoryId};
+use ledger::{ids::TransactionHistoryId, Pack};
 
 /// Checks a caller may skip (bitshares-core's skip flags), all off by default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -123,7 +123,11 @@ impl Chain {
         Ok(())
     }
 
-    fn apply_transaction(&mut self, tx: &SignedTransaction, signing_keys: Option<&[PublicKey]>) -> Result<Applied, Rejection> {
+    fn apply_transaction(
+        &mut self,
+        tx: &SignedTransaction,
+        signing_keys: Option<&[PublicKey]>,
+    ) -> Result<Applied, Rejection> {
         tx.validate()?;
         // As bitshares-core (`_apply_transaction`): skipping the duplicate check also skips the
         // transaction record, so the id (a pack and a SHA-256) is not even computed.
@@ -150,7 +154,10 @@ impl Chain {
         if dgp.head_block_number > 0 && !self.skip.tapos {
             let summary = self.state.block_summaries.get(u64::from(tx.ref_block_num)).expect("65537 summaries exist");
             if summary.block_id.prefix() != tx.ref_block_prefix {
-                return Err(Rejection::TaposMismatch { ref_block_num: tx.ref_block_num, ref_block_prefix: tx.ref_block_prefix });
+                return Err(Rejection::TaposMismatch {
+                    ref_block_num: tx.ref_block_num,
+                    ref_block_prefix: tx.ref_block_prefix,
+                });
             }
             let params = &self.state.gpo().parameters;
             if tx.expiration < now {
@@ -247,7 +254,8 @@ impl Chain {
         for tx in transactions {
             let r = self.push_transaction(tx, None);
             if let Ok(a) = &r {
-                included.push(ProcessedTransaction { signed: tx.clone(), operation_results: a.operation_results.clone() });
+                included
+                    .push(ProcessedTransaction { signed: tx.clone(), operation_results: a.operation_results.clone() });
             }
             outcomes.push(r);
         }
@@ -270,7 +278,8 @@ impl Chain {
         }
         block.signed_header.header.transaction_merkle_root = block.calculate_merkle_root();
         if let Some(key) = signing_key {
-            block.signed_header.witness_signature = ledger::crypto::sign_compact(key, &block.signed_header.header.digest());
+            block.signed_header.witness_signature =
+                ledger::crypto::sign_compact(key, &block.signed_header.header.digest());
         }
         self.finish_block(&block, slot, num);
         self.state.commit();
@@ -283,7 +292,11 @@ impl Chain {
         let h = &block.signed_header.header;
         let num = self.head_num() + 1;
         if h.previous != self.head_id() {
-            return Err(BlockError::Unlinked { num, head: self.head_id().to_string(), previous: h.previous.to_string() });
+            return Err(BlockError::Unlinked {
+                num,
+                head: self.head_id().to_string(),
+                previous: h.previous.to_string(),
+            });
         }
         if h.timestamp <= self.head_time() {
             return Err(BlockError::TimeNotAfterHead { timestamp: h.timestamp, head_time: self.head_time() });

@@ -30,8 +30,14 @@ pub enum GenesisError {
     Rejected(#[from] Rejection),
 }
 
-const SPECIAL_ACCOUNTS: [&str; 6] =
-    ["committee-account", "witness-account", "relaxed-committee-account", "null-account", "temp-account", "proxy-to-self"];
+const SPECIAL_ACCOUNTS: [&str; 6] = [
+    "committee-account",
+    "witness-account",
+    "relaxed-committee-account",
+    "null-account",
+    "temp-account",
+    "proxy-to-self",
+];
 
 /// The number of TaPoS block summaries (block numbers modulo 2^16, plus one as in the C++).
 pub const BLOCK_SUMMARY_COUNT: u64 = 0x1_0001;
@@ -150,7 +156,11 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
             name: acct.name.clone(),
             owner: Authority::single_key(acct.owner_key),
             active: Authority::single_key(acct.active_key),
-            options: AccountOptions { memo_key: acct.active_key, voting_account: PROXY_TO_SELF_ACCOUNT, ..Default::default() },
+            options: AccountOptions {
+                memo_key: acct.active_key,
+                voting_account: PROXY_TO_SELF_ACCOUNT,
+                ..Default::default()
+            },
             statistics: AccountStatisticsId(stats),
             creation_time: t0,
             ..Default::default()
@@ -162,7 +172,10 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
     // 6. Initial balances as claimable balance objects (1.15.x).
     let mut allocated: i64 = 0;
     for b in &genesis.initial_balances {
-        let asset = state.asset_by_symbol(&b.asset_symbol).ok_or_else(|| GenesisError::UnknownAsset(b.asset_symbol.clone()))?.id;
+        let asset = state
+            .asset_by_symbol(&b.asset_symbol)
+            .ok_or_else(|| GenesisError::UnknownAsset(b.asset_symbol.clone()))?
+            .id;
         if asset == CORE_ASSET {
             allocated += b.amount;
         }
@@ -182,7 +195,8 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
     state.witnesses.remove(placeholder);
     let mut next_vote: u32 = 0;
     for w in &genesis.initial_witness_candidates {
-        let account = state.account_by_name(&w.owner_name).ok_or_else(|| GenesisError::UnknownAccount(w.owner_name.clone()))?.id;
+        let account =
+            state.account_by_name(&w.owner_name).ok_or_else(|| GenesisError::UnknownAccount(w.owner_name.clone()))?.id;
         state.witnesses.create(|i| WitnessObject {
             id: WitnessId(i),
             witness_account: account,
@@ -193,7 +207,8 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
         next_vote += 1;
     }
     for c in &genesis.initial_committee_candidates {
-        let account = state.account_by_name(&c.owner_name).ok_or_else(|| GenesisError::UnknownAccount(c.owner_name.clone()))?.id;
+        let account =
+            state.account_by_name(&c.owner_name).ok_or_else(|| GenesisError::UnknownAccount(c.owner_name.clone()))?.id;
         state.committee_members.create(|i| CommitteeMemberObject {
             id: CommitteeMemberId(i),
             committee_member_account: account,
@@ -219,7 +234,9 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
         g.active_witnesses = active.clone();
         g.active_committee_members = committee;
     });
-    state.witness_schedule.create(|i| WitnessScheduleObject { id: WitnessScheduleId(i), current_shuffled_witnesses: active });
+    state
+        .witness_schedule
+        .create(|i| WitnessScheduleObject { id: WitnessScheduleId(i), current_shuffled_witnesses: active });
 
     // Genesis is the first "block" of the state hash chain: seal it.
     state.seal_block_hash();

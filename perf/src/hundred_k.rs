@@ -211,8 +211,11 @@ impl fmt::Display for Report {
             (self.total_operations() as u128 * 1_000_000) / total.as_micros().max(1)
         )?;
         if let (Some(cpu), Some(rate)) = (self.total_cpu(), self.ops_per_cpu_sec()) {
-            let per_phase: Vec<String> =
-                self.phases.iter().filter_map(|p| p.ops_per_cpu_sec().map(|r| format!("{} {:.0}", p.name, r))).collect();
+            let per_phase: Vec<String> = self
+                .phases
+                .iter()
+                .filter_map(|p| p.ops_per_cpu_sec().map(|r| format!("{} {:.0}", p.name, r)))
+                .collect();
             write!(f, "\nCPU time {}ms => {rate:.0} ops per CPU second ({})", ms(cpu), per_phase.join(", "))?;
         }
         Ok(())
@@ -284,11 +287,13 @@ impl Driver {
                     SkipFlags { signatures: true, tapos: true, dupe: true, fee_schedule: true, block_signature: true };
                 COMMITTEE_ACCOUNT
             }
-            Checks::All => chain
-                .state
-                .account_by_name(FUNDER_NAME)
-                .ok_or_else(|| HundredKError::Genesis("the dev genesis has no account nathan".into()))?
-                .id,
+            Checks::All => {
+                chain
+                    .state
+                    .account_by_name(FUNDER_NAME)
+                    .ok_or_else(|| HundredKError::Genesis("the dev genesis has no account nathan".into()))?
+                    .id
+            }
         };
         let user_key = PrivateKey::from_seed(b"graphene hundred-k").expect("a sha256 seed is a valid scalar");
         let mut d = Driver { chain, checks, block_size, chain_id, funder, funder_key, user_key, blocks: 0 };
@@ -335,10 +340,8 @@ impl Driver {
     /// an expiration just under the one-day maximum (a phase must fit in that many seconds of
     /// blocks: `cycles / block_size * 5 s < 86,000 s`) and the signatures of `keys`.
     fn sign(&self, operations: Vec<Operation>, keys: &[PrivateKey]) -> SignedTransaction {
-        let mut tx = SignedTransaction {
-            transaction: Transaction { operations, ..Default::default() },
-            signatures: Vec::new(),
-        };
+        let mut tx =
+            SignedTransaction { transaction: Transaction { operations, ..Default::default() }, signatures: Vec::new() };
         if self.checks == Checks::All {
             tx.set_reference_block(&self.chain.head_id());
             let max = self.chain.state.gpo().parameters.maximum_time_until_expiration;
@@ -356,10 +359,11 @@ impl Driver {
         match self.checks {
             Checks::None => {
                 for (index, tx) in txs.iter().enumerate() {
-                    let applied = self
-                        .chain
-                        .push_transaction(tx, None)
-                        .map_err(|e| HundredKError::Rejected { phase, index, reason: e.to_string() })?;
+                    let applied = self.chain.push_transaction(tx, None).map_err(|e| HundredKError::Rejected {
+                        phase,
+                        index,
+                        reason: e.to_string(),
+                    })?;
                     results.push(applied.operation_results.into_iter().next().unwrap_or_default());
                 }
             }
@@ -395,10 +399,8 @@ impl Driver {
         let account = self.chain.state.witnesses.get(witness.0).map(|w| w.witness_account).unwrap_or(COMMITTEE_ACCOUNT);
         let name = self.chain.state.account(account).map(|a| a.name.clone()).unwrap_or_default();
         let key = dev_key(&name);
-        let (_, outcomes) = self
-            .chain
-            .produce_block(when, txs, Some(&key))
-            .map_err(|e| HundredKError::Block(e.to_string()))?;
+        let (_, outcomes) =
+            self.chain.produce_block(when, txs, Some(&key)).map_err(|e| HundredKError::Block(e.to_string()))?;
         self.blocks += 1;
         Ok(outcomes.into_iter().map(|o| o.map_err(|e| e.to_string())).collect())
     }
@@ -442,7 +444,11 @@ pub fn run_hundred_k(cfg: &HundredKConfig) -> Result<Report, HundredKError> {
                 name: format!("a{i}"),
                 owner: Authority::single_key(user_pub),
                 active: Authority::single_key(user_pub),
-                options: AccountOptions { memo_key: user_pub, voting_account: PROXY_TO_SELF_ACCOUNT, ..Default::default() },
+                options: AccountOptions {
+                    memo_key: user_pub,
+                    voting_account: PROXY_TO_SELF_ACCOUNT,
+                    ..Default::default()
+                },
                 ..Default::default()
             }));
             d.sign(vec![op], &[funder_key])

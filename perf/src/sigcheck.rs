@@ -128,19 +128,24 @@ fn fixture() -> Fixture {
 fn ours_loop(fx: &Fixture, n: usize) -> Result<Timing, SigcheckError> {
     let start = Instant::now();
     for _ in 0..n {
-        let k = recover(black_box(&fx.sig), black_box(&fx.digest)).map_err(|e| SigcheckError::Recover(e.to_string()))?;
+        let k =
+            recover(black_box(&fx.sig), black_box(&fx.digest)).map_err(|e| SigcheckError::Recover(e.to_string()))?;
         black_box(k);
     }
     Ok(Timing { recoveries: n, elapsed: start.elapsed() })
 }
 
 fn raw_loop(fx: &Fixture, n: usize) -> Result<Timing, SigcheckError> {
-    let recid = RecoveryId::from_i32(i32::from((fx.sig.0[0] - 27) & 3)).map_err(|e| SigcheckError::Recover(e.to_string()))?;
-    let rsig = RecoverableSignature::from_compact(&fx.sig.0[1..], recid).map_err(|e| SigcheckError::Recover(e.to_string()))?;
+    let recid =
+        RecoveryId::from_i32(i32::from((fx.sig.0[0] - 27) & 3)).map_err(|e| SigcheckError::Recover(e.to_string()))?;
+    let rsig =
+        RecoverableSignature::from_compact(&fx.sig.0[1..], recid).map_err(|e| SigcheckError::Recover(e.to_string()))?;
     let msg = Message::from_digest(fx.digest);
     let start = Instant::now();
     for _ in 0..n {
-        let k = SECP256K1.recover_ecdsa(black_box(&msg), black_box(&rsig)).map_err(|e| SigcheckError::Recover(e.to_string()))?;
+        let k = SECP256K1
+            .recover_ecdsa(black_box(&msg), black_box(&rsig))
+            .map_err(|e| SigcheckError::Recover(e.to_string()))?;
         black_box(k);
     }
     Ok(Timing { recoveries: n, elapsed: start.elapsed() })

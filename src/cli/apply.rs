@@ -36,10 +36,13 @@ fn bad(path: &str, what: impl std::fmt::Display) -> CliError {
 /// Load the genesis named by the scenario, with the chain id its text implies.
 fn load_genesis(v: &Value, base: &Path) -> Result<(GenesisState, ChainId), CliError> {
     let (text, source) = match v {
-        Value::String(s) if s == "dev" => (ledger::genesis::DEV_GENESIS_JSON.to_string(), "the dev genesis".to_string()),
+        Value::String(s) if s == "dev" => {
+            (ledger::genesis::DEV_GENESIS_JSON.to_string(), "the dev genesis".to_string())
+        }
         Value::String(p) => {
             let path = base.join(p);
-            let text = std::fs::read_to_string(&path).map_err(|e| bad("genesis", format!("cannot read {}: {e}", path.display())))?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| bad("genesis", format!("cannot read {}: {e}", path.display())))?;
             (text, path.display().to_string())
         }
         Value::Object(_) => (v.to_string(), "the inline genesis".to_string()),
@@ -80,10 +83,9 @@ fn parse_steps(v: &Value) -> Result<Vec<Step>, CliError> {
         let path = format!("blocks[{i}]");
         let obj = b.as_object().ok_or_else(|| bad(&path, "expected an object"))?;
         if let Some(adv) = obj.get("advance_seconds") {
-            let seconds = adv
-                .as_u64()
-                .and_then(|s| u32::try_from(s).ok())
-                .ok_or_else(|| bad(&format!("{path}.advance_seconds"), "expected a non-negative whole number of seconds"))?;
+            let seconds = adv.as_u64().and_then(|s| u32::try_from(s).ok()).ok_or_else(|| {
+                bad(&format!("{path}.advance_seconds"), "expected a non-negative whole number of seconds")
+            })?;
             steps.push(Step::Advance { seconds });
             continue;
         }
@@ -98,8 +100,8 @@ fn parse_steps(v: &Value) -> Result<Vec<Step>, CliError> {
             None | Some(Value::Null) => {}
             Some(Value::Array(txs)) => {
                 for (j, t) in txs.iter().enumerate() {
-                    let tx: SignedTransaction = serde_json::from_value(t.clone())
-                        .map_err(|e| bad(&format!("{path}.transactions[{j}]"), e))?;
+                    let tx: SignedTransaction =
+                        serde_json::from_value(t.clone()).map_err(|e| bad(&format!("{path}.transactions[{j}]"), e))?;
                     transactions.push(tx);
                 }
             }
@@ -168,7 +170,9 @@ pub fn run_scenario(text: &str, base: &Path, out: &mut impl Write) -> Result<(),
                             "operation_results": applied.operation_results,
                             "virtual_ops": [],
                         }),
-                        Err(r) => json!({"block": num, "trx": trx, "ok": false, "code": r.code(), "message": r.to_string()}),
+                        Err(r) => {
+                            json!({"block": num, "trx": trx, "ok": false, "code": r.code(), "message": r.to_string()})
+                        }
                     };
                     emit(out, &line)?;
                 }
@@ -183,7 +187,9 @@ pub fn run_scenario(text: &str, base: &Path, out: &mut impl Write) -> Result<(),
                 json!({"query": s, "object": engine::query::get_object(&chain.state, id)})
             }
             Value::Object(o) if o.contains_key("balances") => {
-                let who = o["balances"].as_str().ok_or_else(|| bad(&format!("query[{i}].balances"), "expected an account id or name"))?;
+                let who = o["balances"]
+                    .as_str()
+                    .ok_or_else(|| bad(&format!("query[{i}].balances"), "expected an account id or name"))?;
                 let balances = match engine::query::find_account(&chain.state, who) {
                     Some(a) => serde_json::to_value(engine::query::account_balances(&chain.state, a))
                         .map_err(|e| CliError::Failed(e.to_string()))?,
@@ -191,7 +197,12 @@ pub fn run_scenario(text: &str, base: &Path, out: &mut impl Write) -> Result<(),
                 };
                 json!({"query": q, "balances": balances})
             }
-            other => return Err(bad(&format!("query[{i}]"), format!("expected an object id string or {{\"balances\": account}}, got {other}"))),
+            other => {
+                return Err(bad(
+                    &format!("query[{i}]"),
+                    format!("expected an object id string or {{\"balances\": account}}, got {other}"),
+                ))
+            }
         };
         emit(out, &line)?;
     }

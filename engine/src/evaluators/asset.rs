@@ -3,8 +3,8 @@
 //! arrive with their own issue and are refused here with a clear reason.
 
 use super::transfer::is_authorized_asset;
-use super::{adjust_balance, insufficient, require_account, require_asset};
 use super::Context;
+use super::{adjust_balance, insufficient, require_account, require_asset};
 use crate::error::Rejection;
 use crate::state::State;
 use ledger::asset::Asset;
@@ -40,7 +40,8 @@ pub mod flags {
 /// Checks shared by create and update: list sizes and that every named account and asset exists.
 fn check_options(state: &State, options: &AssetOptions) -> Result<(), Rejection> {
     let max = u16::from(state.gpo().parameters.maximum_asset_whitelist_authorities);
-    for (which, list) in [("whitelist", &options.whitelist_authorities), ("blacklist", &options.blacklist_authorities)] {
+    for (which, list) in [("whitelist", &options.whitelist_authorities), ("blacklist", &options.blacklist_authorities)]
+    {
         if list.len() > usize::from(max) {
             return Err(Rejection::AuthorityTooLarge { which, count: list.len(), max });
         }
@@ -142,7 +143,10 @@ pub fn evaluate_update(state: &State, op: &AssetUpdateOp) -> Result<(), Rejectio
     }
     let changed = (new.flags ^ old.flags) & flags::UIA_MASK;
     if changed & !old.issuer_permissions != 0 {
-        return forbid(format!("flags {:#x} may not change: the issuer lacks those permissions", changed & !old.issuer_permissions));
+        return forbid(format!(
+            "flags {:#x} may not change: the issuer lacks those permissions",
+            changed & !old.issuer_permissions
+        ));
     }
     if new.max_supply < supply {
         return Err(Rejection::MaxSupplyBelowSupply {
@@ -151,7 +155,10 @@ pub fn evaluate_update(state: &State, op: &AssetUpdateOp) -> Result<(), Rejectio
             current_supply: supply,
         });
     }
-    if old.flags & flags::LOCK_MAX_SUPPLY != 0 && new.flags & flags::LOCK_MAX_SUPPLY != 0 && new.max_supply != old.max_supply {
+    if old.flags & flags::LOCK_MAX_SUPPLY != 0
+        && new.flags & flags::LOCK_MAX_SUPPLY != 0
+        && new.max_supply != old.max_supply
+    {
         return forbid(format!("the maximum supply of {} is locked", a.symbol));
     }
     if op.extensions.new_precision.is_some_and(|p| p != a.precision) && supply != 0 {

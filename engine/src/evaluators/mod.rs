@@ -162,7 +162,8 @@ pub fn pay_fee(state: &mut State, payer: AccountId, core_fee: i64) {
 pub fn apply_operation(state: &mut State, ctx: &Context, op: &Operation) -> Result<OperationResult, Rejection> {
     let fee = prepare_fee(state, op.fee_payer(), op.fee())?;
     if !ctx.skip.fee_schedule {
-        let required = state.gpo().parameters.current_fees.calculate_fee(op).map_err(|e| Rejection::Arithmetic(e.to_string()))?;
+        let required =
+            state.gpo().parameters.current_fees.calculate_fee(op).map_err(|e| Rejection::Arithmetic(e.to_string()))?;
         if (fee.core_fee_paid as i128) < i128::from(required) {
             return Err(Rejection::InsufficientFee {
                 op: op.name(),

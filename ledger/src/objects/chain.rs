@@ -76,7 +76,6 @@ crate::impl_pack!(DynamicGlobalPropertyObject {
     last_irreversible_block_num
 });
 
-
 /// fc writes 128-bit integers as decimal strings.
 mod u128_text {
     use serde::{Deserialize, Deserializer, Serializer};
