@@ -10,11 +10,17 @@ use ledger::graph::{Arena, Index, StateHash, Undoable};
 use ledger::ids::*;
 use ledger::objects::*;
 use ledger::transaction::TransactionId;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
-/// Accounts by name (names are unique).
+/// The hash maps of the indexes: foldhash, seeded per process. Several times faster than SipHash
+/// on these small keys and still keyed, so colliding keys cannot be precomputed. Never iterated,
+/// so the seed cannot leak into state.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
+/// Accounts by name (names are unique). A hash map: the apply path only looks names up; a
+/// listing in name order sorts on demand.
 #[derive(Default)]
-pub struct AccountNames(pub BTreeMap<String, u64>);
+pub struct AccountNames(pub FastMap<String, u64>);
 impl Index<AccountObject> for AccountNames {
     fn insert(&mut self, instance: u64, obj: &AccountObject) {
         self.0.insert(obj.name.clone(), instance);
@@ -30,9 +36,9 @@ impl Index<AccountObject> for AccountNames {
     }
 }
 
-/// Assets by symbol (symbols are unique).
+/// Assets by symbol (symbols are unique); a hash map, as [`AccountNames`].
 #[derive(Default)]
-pub struct AssetSymbols(pub BTreeMap<String, u64>);
+pub struct AssetSymbols(pub FastMap<String, u64>);
 impl Index<AssetObject> for AssetSymbols {
     fn insert(&mut self, instance: u64, obj: &AssetObject) {
         self.0.insert(obj.symbol.clone(), instance);
@@ -52,7 +58,7 @@ impl Index<AssetObject> for AssetSymbols {
 /// ordered set per owner for listing an account's balances in asset order.
 #[derive(Default)]
 pub struct BalancesByOwner {
-    by_key: HashMap<(AccountId, AssetId), u64>,
+    by_key: FastMap<(AccountId, AssetId), u64>,
     by_owner: BTreeSet<(AccountId, AssetId, u64)>,
 }
 impl BalancesByOwner {
@@ -84,7 +90,7 @@ impl Index<AccountBalanceObject> for BalancesByOwner {
 /// Recent transactions by id (de-duplication) and by expiration (for clearing).
 #[derive(Default)]
 pub struct RecentTransactions {
-    pub by_id: HashMap<TransactionId, u64>,
+    pub by_id: FastMap<TransactionId, u64>,
     pub by_expiration: BTreeSet<(u32, u64)>,
 }
 impl Index<TransactionHistoryObject> for RecentTransactions {

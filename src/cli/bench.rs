@@ -13,6 +13,8 @@ pub enum BenchCmd {
     Matching(MatchingArgs),
     #[command(flatten)]
     Fees(super::bench_fees::FeesBenchCmd),
+    #[command(flatten)]
+    Core(super::bench_core::CoreBenchCmd),
 }
 
 #[derive(Args)]
@@ -38,6 +40,7 @@ pub fn run(cmd: BenchCmd) -> Result<(), CliError> {
     match cmd {
         BenchCmd::Matching(args) => run_matching(args),
         BenchCmd::Fees(cmd) => super::bench_fees::run(cmd),
+        BenchCmd::Core(cmd) => super::bench_core::run(cmd),
     }
 }
 

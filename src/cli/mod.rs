@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod bench;
+pub mod bench_core;
 pub mod bench_fees;
 pub mod key;
 pub mod node;

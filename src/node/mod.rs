@@ -85,8 +85,10 @@ pub fn load_genesis(
 
 /// The skip flags of replay: blocks in the journal were validated when they were accepted, so
 /// replay checks only what the state hash cannot (as bitshares-core's replay skips signatures).
+/// `dupe` stays off: skipping it also skips recording each transaction in the de-duplication
+/// window (2.7.x), and that record is part of the state hash the journal holds.
 pub const REPLAY_SKIP: SkipFlags =
-    SkipFlags { signatures: true, tapos: true, dupe: true, fee_schedule: true, block_signature: true };
+    SkipFlags { signatures: true, tapos: true, dupe: false, fee_schedule: true, block_signature: true };
 
 /// What restoring found and did.
 pub struct Restored {

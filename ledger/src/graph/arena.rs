@@ -7,6 +7,11 @@
 //! comparison. `changed` says the instance is in the changed-set for the state hash; every slot
 //! whose bit is set is listed in `changed` (which may also hold stale or duplicate entries: the
 //! bit is the truth).
+//!
+//! Slots live in [`Slots`]: chunks of doubling size (16, 32, 64, … slots) that never move once
+//! allocated, so an arena that grows to millions of objects never copies them (a `Vec` would
+//! reallocate and copy every object on each doubling) and an instance is found with one
+//! `leading_zeros` and two indexes.
 
 use super::{Index, Object, Undoable};
 use crate::ids::{ObjectId, INSTANCE_MAX};
@@ -16,6 +21,101 @@ const CHANGED: u64 = 1;
 struct Slot<T> {
     meta: u64,
     value: Option<T>,
+}
+
+/// log2 of the first chunk's length.
+const FIRST_BITS: u32 = 4;
+const FIRST: usize = 1 << FIRST_BITS;
+
+/// The slot vector, in chunks of doubling size that never move (see the module doc).
+struct Slots<T> {
+    chunks: Vec<Vec<Slot<T>>>,
+    len: usize,
+}
+
+impl<T> Slots<T> {
+    fn with_capacity(capacity: usize) -> Self {
+        let mut s = Slots { chunks: Vec::new(), len: 0 };
+        while s.capacity() < capacity {
+            s.add_chunk();
+        }
+        s
+    }
+
+    fn capacity(&self) -> usize {
+        FIRST * ((1 << self.chunks.len()) - 1)
+    }
+
+    fn add_chunk(&mut self) {
+        let size = FIRST << self.chunks.len();
+        self.chunks.push(Vec::with_capacity(size));
+    }
+
+    /// Chunk and offset of slot `i`: chunk k holds slots `FIRST·(2^k − 1) .. FIRST·(2^(k+1) − 1)`.
+    #[inline(always)]
+    fn locate(i: usize) -> (usize, usize) {
+        let idx = i + FIRST;
+        let high = usize::BITS - 1 - idx.leading_zeros();
+        ((high - FIRST_BITS) as usize, idx - (1 << high))
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> Option<&Slot<T>> {
+        if i >= self.len {
+            return None;
+        }
+        let (c, o) = Self::locate(i);
+        self.chunks.get(c)?.get(o)
+    }
+
+    #[inline]
+    fn get_mut(&mut self, i: usize) -> Option<&mut Slot<T>> {
+        if i >= self.len {
+            return None;
+        }
+        let (c, o) = Self::locate(i);
+        self.chunks.get_mut(c)?.get_mut(o)
+    }
+
+    fn push(&mut self, slot: Slot<T>) {
+        if self.len == self.capacity() {
+            self.add_chunk();
+        }
+        let (c, _) = Self::locate(self.len);
+        self.chunks[c].push(slot);
+        self.len += 1;
+    }
+
+    /// Grow to `len` slots, filling new ones with `fill` (never shrinks).
+    fn resize_with(&mut self, len: usize, mut fill: impl FnMut() -> Slot<T>) {
+        while self.len < len {
+            self.push(fill());
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Slot<T>> + '_ {
+        self.chunks.iter().flat_map(|c| c.iter())
+    }
+}
+
+impl<T> std::ops::Index<usize> for Slots<T> {
+    type Output = Slot<T>;
+    #[inline]
+    fn index(&self, i: usize) -> &Slot<T> {
+        self.get(i).expect("slot index below len")
+    }
+}
+
+impl<T> std::ops::IndexMut<usize> for Slots<T> {
+    #[inline]
+    fn index_mut(&mut self, i: usize) -> &mut Slot<T> {
+        self.get_mut(i).expect("slot index below len")
+    }
 }
 
 struct Frame {
@@ -34,7 +134,7 @@ struct Record<T> {
 /// A dense arena of objects of one type, indexed by instance (see the module doc of
 /// [`crate::graph`]).
 pub struct Arena<T: Object, I: Index<T> = ()> {
-    slots: Vec<Slot<T>>,
+    slots: Slots<T>,
     live: usize,
     next: u64,
     index: I,
@@ -86,7 +186,7 @@ impl<T: Object, I: Index<T>> Arena<T, I> {
     /// An empty arena with room for `capacity` objects before it reallocates.
     pub fn with_capacity(capacity: usize) -> Self {
         Arena {
-            slots: Vec::with_capacity(capacity),
+            slots: Slots::with_capacity(capacity),
             live: 0,
             next: 0,
             index: I::default(),
@@ -373,5 +473,34 @@ impl<T: Object, I: Index<T>> Undoable for Arena<T, I> {
         }
         changed.clear();
         self.changed = changed;
+    }
+}
+
+#[cfg(test)]
+mod slot_tests {
+    use super::{Slot, Slots};
+
+    #[test]
+    fn chunks_double_from_sixteen_and_slots_never_move() {
+        assert_eq!(Slots::<u8>::locate(0), (0, 0));
+        assert_eq!(Slots::<u8>::locate(15), (0, 15));
+        assert_eq!(Slots::<u8>::locate(16), (1, 0));
+        assert_eq!(Slots::<u8>::locate(47), (1, 31));
+        assert_eq!(Slots::<u8>::locate(48), (2, 0));
+        let mut s = Slots::with_capacity(0);
+        let mut first: *const Slot<u32> = std::ptr::null();
+        for i in 0..1000u32 {
+            s.push(Slot { meta: u64::from(i), value: Some(i) });
+            if i == 0 {
+                first = &s[0];
+            }
+        }
+        assert_eq!(s.len(), 1000);
+        assert_eq!(s.capacity(), 16 * 63);
+        assert!(std::ptr::eq(first, &s[0]), "slot 0 moved while the vector grew");
+        assert!((0..1000).all(|i| s.get(i).and_then(|x| x.value) == Some(i as u32)));
+        assert!(s.get(1000).is_none());
+        assert_eq!(s.iter().map(|x| x.meta).sum::<u64>(), 999 * 1000 / 2);
+        assert_eq!(Slots::<u8>::with_capacity(17).capacity(), 48);
     }
 }

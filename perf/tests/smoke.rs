@@ -1,0 +1,51 @@
+//! Tiny runs of the load benchmarks: they complete, count what they claim and leave the state
+//! the workload implies (exact balances), with and without checks.
+
+use perf::hundred_k::{run_hundred_k, Checks, HundredKConfig};
+use perf::sigcheck::{run_sigcheck, SigcheckConfig};
+
+#[test]
+fn hundred_k_without_checks_applies_every_operation() {
+    let r = run_hundred_k(&HundredKConfig { cycles: 200, checks: Checks::None, block_size: 1 }).unwrap();
+    assert_eq!(r.total_operations(), 1_000);
+    assert_eq!(r.total_transactions(), 800);
+    let names: Vec<_> = r.phases.iter().map(|p| (p.name, p.operations)).collect();
+    assert_eq!(names, [("account_create", 200), ("transfer", 400), ("asset_create", 200), ("asset_issue", 200)]);
+    assert!(r.phases.iter().all(|p| p.ops_per_sec() > 0.0));
+    assert_eq!(r.final_state.accounts_created, 200);
+    assert_eq!(r.final_state.assets_created, 200);
+    // Every account i+1 received 10 units of asset i.
+    assert_eq!(r.final_state.issued_total, 200 * 10);
+    // Account 0: funded 1,000,000; sent 100 and paid 10; received 100 from the last account;
+    // paid 100,000 for asset_create and 10 for asset_issue.
+    assert_eq!(r.final_state.first_account_core, 1_000_000 - 100 - 10 + 100 - 100_000 - 10);
+    assert_eq!(r.final_state.blocks, 0);
+    let line = r.to_string();
+    assert!(line.contains("1000 operations in"), "{line}");
+    assert_eq!(r.to_json()["total_operations"], 1_000);
+}
+
+#[test]
+fn hundred_k_with_all_checks_signs_and_produces_blocks() {
+    let r = run_hundred_k(&HundredKConfig { cycles: 20, checks: Checks::All, block_size: 8 }).unwrap();
+    assert_eq!(r.total_operations(), 100);
+    assert_eq!(r.final_state.accounts_created, 20);
+    assert_eq!(r.final_state.assets_created, 20);
+    assert_eq!(r.final_state.issued_total, 20 * 10);
+    // Block 1 claims nathan's balance; each phase of 20 transactions takes 3 blocks of up to 8.
+    assert_eq!(r.final_state.blocks, 1 + 4 * 3);
+    // Account 0 keeps the 1,000,000 of the funding beyond the fees it paid, plus the 100 it got
+    // back from the last account minus the 100 it sent.
+    assert_eq!(r.final_state.first_account_core, 1_000_000);
+}
+
+#[test]
+fn sigcheck_counts_recoveries_on_every_thread() {
+    let r = run_sigcheck(&SigcheckConfig { recoveries: 200, threads: 2 }).unwrap();
+    assert_eq!(r.ours_single.recoveries, 200);
+    assert_eq!(r.raw_single.recoveries, 200);
+    assert_eq!(r.threads, 2);
+    assert_eq!(r.ours_parallel.recoveries, 400);
+    assert!(r.ours_single.per_sec() > 0.0 && r.raw_single.per_sec() > 0.0 && r.ratio() > 0.0);
+    assert!(r.to_string().starts_with("Benchmark: verify "));
+}

@@ -1,0 +1,83 @@
+//! `graphene bench hundred-k` and `graphene bench sigcheck`: the two load benchmarks of
+//! bitshares-core's tests/performance (PROTOCOL.md §13), run in-process by the `perf` crate.
+//!
+//! Owns only the command-line surface: argument parsing, printing the report (in the original's
+//! log form) and writing it as JSON with `--json FILE`. The workloads live in `perf::hundred_k`
+//! and `perf::sigcheck`. The `bench` subcommand family is shared with `bench matching`
+//! (src/cli/bench.rs on another branch); the lead merges the two enums.
+
+use super::CliError;
+use clap::{Subcommand, ValueEnum};
+use perf::hundred_k::{run_hundred_k, Checks, HundredKConfig};
+use perf::sigcheck::{run_sigcheck, SigcheckConfig};
+use std::path::PathBuf;
+
+/// Which checks `hundred-k` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChecksArg {
+    /// As bitshares-core: zero fee schedule, no undo, every check skipped, no blocks.
+    None,
+    /// Signed transactions in produced blocks: signatures, TaPoS, dedup, fees and undo all on.
+    All,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum CoreBenchCmd {
+    /// bitshares-core's one_hundred_k_benchmark: 200,000 each of account_create, double
+    /// transfer, asset_create and asset_issue (1,000,000 operations), per-phase ops/s.
+    HundredK {
+        #[arg(long, default_value_t = 200_000, help = "Transactions per phase (operations = 5 x cycles)")]
+        cycles: usize,
+        #[arg(long, value_enum, default_value_t = ChecksArg::None, help = "Which checks to make")]
+        checks: ChecksArg,
+        #[arg(long, default_value_t = 1_000, help = "Transactions per block with --checks all")]
+        block_size: usize,
+        #[arg(long, help = "Also write the report as JSON to this file")]
+        json: Option<PathBuf>,
+    },
+    /// bitshares-core's sigcheck_benchmark: public-key recoveries from one compact signature,
+    /// on one thread, on every core, and raw libsecp256k1 for comparison.
+    Sigcheck {
+        #[arg(long, default_value_t = 100_000, help = "Recoveries per thread")]
+        recoveries: usize,
+        #[arg(long, default_value_t = 0, help = "Threads of the parallel run (0: one per core)")]
+        threads: usize,
+        #[arg(long, help = "Also write the report as JSON to this file")]
+        json: Option<PathBuf>,
+    },
+}
+
+fn write_json(path: &Option<PathBuf>, value: &serde_json::Value) -> Result<(), CliError> {
+    if let Some(p) = path {
+        let text = serde_json::to_string_pretty(value).map_err(|e| CliError::Failed(e.to_string()))?;
+        std::fs::write(p, text + "\n").map_err(|e| CliError::Failed(format!("cannot write {}: {e}", p.display())))?;
+    }
+    Ok(())
+}
+
+pub fn run(cmd: CoreBenchCmd) -> Result<(), CliError> {
+    match cmd {
+        CoreBenchCmd::HundredK { cycles, checks, block_size, json } => {
+            if cycles == 0 || block_size == 0 {
+                return Err(CliError::Usage("--cycles and --block-size must be at least 1".into()));
+            }
+            let checks = match checks {
+                ChecksArg::None => Checks::None,
+                ChecksArg::All => Checks::All,
+            };
+            let report = run_hundred_k(&HundredKConfig { cycles, checks, block_size })
+                .map_err(|e| CliError::Failed(e.to_string()))?;
+            println!("{report}");
+            write_json(&json, &report.to_json())
+        }
+        CoreBenchCmd::Sigcheck { recoveries, threads, json } => {
+            if recoveries == 0 {
+                return Err(CliError::Usage("--recoveries must be at least 1".into()));
+            }
+            let report =
+                run_sigcheck(&SigcheckConfig { recoveries, threads }).map_err(|e| CliError::Failed(e.to_string()))?;
+            println!("{report}");
+            write_json(&json, &report.to_json())
+        }
+    }
+}
