@@ -132,6 +132,21 @@ impl Market {
     fn bal(&self, who: AccountId, asset: AssetId) -> i64 {
         self.chain.state.balance(who, asset)
     }
+    /// What `who` holds of `asset` in market-fee-sharing vesting balances (instantly vesting).
+    fn fee_share(&self, who: AccountId, asset: AssetId) -> i64 {
+        let s = &self.chain.state;
+        s.vesting_balances
+            .index()
+            .of_owner(who)
+            .filter_map(|i| s.vesting_balances.get(i))
+            .filter(|vb| {
+                vb.balance_type == ledger::objects::VestingBalanceType::MarketFeeSharing
+                    && vb.balance.asset_id == asset
+                    && matches!(vb.policy, ledger::objects::VestingPolicy::Instant(_))
+            })
+            .map(|vb| vb.balance.amount)
+            .sum()
+    }
     fn stats(&self, who: AccountId) -> &ledger::objects::AccountStatisticsObject {
         let s = self.chain.state.account(who).unwrap().statistics.0;
         self.chain.state.statistics.get(s).unwrap()
@@ -495,12 +510,21 @@ fn market_fee_is_shared_with_network_registrar_and_referrer() {
     });
     m.place(m.alice, m.core(1000), m.usd(2000));
     m.place(m.bob, m.usd(2000), m.core(1000));
-    // Fee 20: network 2, reward floor(18 × 50 %) = 9 (referrer 1, registrar 8), issuer 9.
+    // Fee 20: network 2, reward floor(18 × 50 %) = 9 (referrer 1, registrar 8), issuer 9. The
+    // shares go into instantly vesting market-fee-sharing balances, not the plain balances.
     assert_eq!(m.bal(m.alice, m.usd), FUNDS + 2000 - 20);
-    assert_eq!(m.bal(COMMITTEE_ACCOUNT, m.usd), 2);
-    assert_eq!(m.bal(carol, m.usd), FUNDS + 1);
-    assert_eq!(m.bal(nathan, m.usd), 8);
-    assert_eq!(m.usd_dynamic().accumulated_fees, 9);
+    assert_eq!(m.fee_share(COMMITTEE_ACCOUNT, m.usd), 2);
+    assert_eq!(m.fee_share(carol, m.usd), 1);
+    assert_eq!(m.fee_share(nathan, m.usd), 8);
+    assert_eq!(m.bal(COMMITTEE_ACCOUNT, m.usd), 0);
+    assert_eq!(m.bal(carol, m.usd), FUNDS);
+    assert_eq!(m.bal(nathan, m.usd), 0);
+    // A second fill adds to the same balances instead of creating new ones.
+    m.place(m.alice, m.core(1000), m.usd(2000));
+    m.place(m.bob, m.usd(2000), m.core(1000));
+    assert_eq!(m.fee_share(nathan, m.usd), 16);
+    assert_eq!(m.chain.state.vesting_balances.index().of_owner(nathan).count(), 1);
+    assert_eq!(m.usd_dynamic().accumulated_fees, 18, "9 from each fill");
 }
 
 #[test]

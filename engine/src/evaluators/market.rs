@@ -22,9 +22,9 @@
 //! can keep it beside the arena. Nothing here reads a clock: expiry compares with block time.
 //!
 //! Deliberately not here (yet): margin calls and settlement interleaving with limit orders
-//! (§5.4–§5.9), take-profit `on_fill` actions (rejected as unsupported), and vesting balances:
-//! market-fee rewards and the network share are credited straight to the recipients' balances
-//! (bitshares-core deposits them into instantly vesting balances, which are withdrawable at once).
+//! (§5.4–§5.9) and take-profit `on_fill` actions (rejected as unsupported). Market-fee rewards and
+//! the network share go into the recipients' instantly vesting market-fee-sharing balances, as in
+//! bitshares-core.
 
 use super::{adjust_balance, amount, pay_fee, require_account, require_asset, Context, PreparedFee};
 use crate::dex::matching::{self, MatchResult, OrderView};
@@ -490,7 +490,7 @@ fn pay_market_fees(state: &mut State, seller: AccountId, receives: Asset, is_mak
     let mut issuer_fees = fee;
     let network = cut_percent(issuer_fees, state.gpo().parameters.market_fee_network_percent());
     if network > 0 {
-        adjust_balance(state, COMMITTEE_ACCOUNT, Asset::new(network, asset.id))?;
+        super::vesting::deposit_market_fee(state, COMMITTEE_ACCOUNT, Asset::new(network, asset.id));
         issuer_fees -= network;
     }
     let mut reward = 0;
@@ -512,10 +512,10 @@ fn pay_market_fees(state: &mut State, seller: AccountId, receives: Asset, is_mak
                 let to_referrer = cut_percent(reward, seller_obj.referrer_rewards_percentage);
                 if to_referrer > 0 && is_authorized_asset(state, referrer, &asset) {
                     registrar_reward -= to_referrer;
-                    adjust_balance(state, referrer, Asset::new(to_referrer, asset.id))?;
+                    super::vesting::deposit_market_fee(state, referrer, Asset::new(to_referrer, asset.id));
                 }
             }
-            adjust_balance(state, registrar, Asset::new(registrar_reward, asset.id))?;
+            super::vesting::deposit_market_fee(state, registrar, Asset::new(registrar_reward, asset.id));
         }
     }
     if issuer_fees > reward {

@@ -152,6 +152,32 @@ pub fn deposit_cashback(state: &mut State, account: AccountId, value: i64, requi
     }
 }
 
+/// `deposit_market_fee_vesting_balance` (db_balance.cpp): market-fee rewards and the network's
+/// share of market fees go into the recipient's market-fee-sharing vesting balance of that asset
+/// (instantly vesting: withdrawable at once), created on first use.
+pub fn deposit_market_fee(state: &mut State, account: AccountId, delta: Asset) {
+    if delta.amount == 0 {
+        return;
+    }
+    let existing = state.vesting_balances.index().of_owner(account).find(|i| {
+        state.vesting_balances.get(*i).is_some_and(|vb| {
+            vb.balance_type == VestingBalanceType::MarketFeeSharing && vb.balance.asset_id == delta.asset_id
+        })
+    });
+    match existing {
+        Some(i) => state.vesting_balances.modify(i, |vb| vb.balance.amount += delta.amount),
+        None => {
+            state.vesting_balances.create(|i| VestingBalanceObject {
+                id: VestingBalanceId(i),
+                owner: account,
+                balance: delta,
+                policy: VestingPolicy::Instant(InstantVestingPolicy {}),
+                balance_type: VestingBalanceType::MarketFeeSharing,
+            });
+        }
+    }
+}
+
 pub fn evaluate_create(state: &State, op: &VestingBalanceCreateOp) -> Result<(), Rejection> {
     require_account(state, op.creator)?;
     require_account(state, op.owner)?;
