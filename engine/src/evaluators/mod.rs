@@ -161,6 +161,13 @@ pub fn pay_fee(state: &mut State, payer: AccountId, core_fee: i64) {
     });
 }
 
+/// `convert_fee` then `pay_fee` for the whole fee: what every operation does between its
+/// evaluate and apply steps, unless it treats its fee specially (asset_create, limit orders).
+fn charge_fee(state: &mut State, f: &PreparedFee) {
+    convert_fee(state, f);
+    pay_fee(state, f.payer, f.core_fee_paid);
+}
+
 /// Apply one operation with its fee. Runs inside the transaction's undo session.
 pub fn apply_operation(state: &mut State, ctx: &Context, op: &Operation) -> Result<OperationResult, Rejection> {
     let fee = prepare_fee(state, op.fee_payer(), op.fee())?;
@@ -179,20 +186,17 @@ pub fn apply_operation(state: &mut State, ctx: &Context, op: &Operation) -> Resu
     let result = match op {
         Operation::Transfer(o) => {
             transfer::evaluate(state, o)?;
-            convert_fee(state, &fee);
-            pay_fee(state, fee.payer, fee.core_fee_paid);
+            charge_fee(state, &fee);
             transfer::apply(state, o)?
         }
         Operation::AccountCreate(o) => {
             let plan = account::evaluate_create(state, ctx, o)?;
-            convert_fee(state, &fee);
-            pay_fee(state, fee.payer, fee.core_fee_paid);
+            charge_fee(state, &fee);
             account::apply_create(state, ctx, o, plan)
         }
         Operation::AccountUpdate(o) => {
             account::evaluate_update(state, ctx, o)?;
-            convert_fee(state, &fee);
-            pay_fee(state, fee.payer, fee.core_fee_paid);
+            charge_fee(state, &fee);
             account::apply_update(state, o)
         }
         Operation::AssetCreate(o) => {
@@ -206,32 +210,27 @@ pub fn apply_operation(state: &mut State, ctx: &Context, op: &Operation) -> Resu
         }
         Operation::AssetUpdate(o) => {
             asset::evaluate_update(state, o)?;
-            convert_fee(state, &fee);
-            pay_fee(state, fee.payer, fee.core_fee_paid);
+            charge_fee(state, &fee);
             asset::apply_update(state, o)
         }
         Operation::AssetUpdateIssuer(o) => {
             asset::evaluate_update_issuer(state, o)?;
-            convert_fee(state, &fee);
-            pay_fee(state, fee.payer, fee.core_fee_paid);
+            charge_fee(state, &fee);
             asset::apply_update_issuer(state, o)
         }
         Operation::AssetIssue(o) => {
             asset::evaluate_issue(state, o)?;
-            convert_fee(state, &fee);
-            pay_fee(state, fee.payer, fee.core_fee_paid);
+            charge_fee(state, &fee);
             asset::apply_issue(state, o)?
         }
         Operation::AssetReserve(o) => {
             asset::evaluate_reserve(state, o)?;
-            convert_fee(state, &fee);
-            pay_fee(state, fee.payer, fee.core_fee_paid);
+            charge_fee(state, &fee);
             asset::apply_reserve(state, o)?
         }
         Operation::BalanceClaim(o) => {
             let plan = balance::evaluate_claim(state, o)?;
-            convert_fee(state, &fee);
-            pay_fee(state, fee.payer, fee.core_fee_paid);
+            charge_fee(state, &fee);
             balance::apply_claim(state, o, plan)?
         }
         Operation::LimitOrderCreate(o) => {
@@ -242,8 +241,7 @@ pub fn apply_operation(state: &mut State, ctx: &Context, op: &Operation) -> Resu
         }
         Operation::LimitOrderCancel(o) => {
             market::evaluate_cancel(state, o)?;
-            convert_fee(state, &fee);
-            pay_fee(state, fee.payer, fee.core_fee_paid);
+            charge_fee(state, &fee);
             market::apply_cancel(state, o)?
         }
         Operation::LimitOrderUpdate(o) => {
@@ -253,38 +251,32 @@ pub fn apply_operation(state: &mut State, ctx: &Context, op: &Operation) -> Resu
         }
         Operation::AccountUpgrade(o) => {
             fees::evaluate_upgrade(state, o)?;
-            convert_fee(state, &fee);
-            pay_fee(state, fee.payer, fee.core_fee_paid);
+            charge_fee(state, &fee);
             fees::apply_upgrade(state, o)
         }
         Operation::AssetFundFeePool(o) => {
             fees::evaluate_fund_fee_pool(state, o)?;
-            convert_fee(state, &fee);
-            pay_fee(state, fee.payer, fee.core_fee_paid);
+            charge_fee(state, &fee);
             fees::apply_fund_fee_pool(state, o)?
         }
         Operation::AssetClaimPool(o) => {
             fees::evaluate_claim_pool(state, o)?;
-            convert_fee(state, &fee);
-            pay_fee(state, fee.payer, fee.core_fee_paid);
+            charge_fee(state, &fee);
             fees::apply_claim_pool(state, o)?
         }
         Operation::AssetClaimFees(o) => {
             let plan = fees::evaluate_claim_fees(state, o)?;
-            convert_fee(state, &fee);
-            pay_fee(state, fee.payer, fee.core_fee_paid);
+            charge_fee(state, &fee);
             fees::apply_claim_fees(state, ctx, o, plan)?
         }
         Operation::VestingBalanceCreate(o) => {
             vesting::evaluate_create(state, o)?;
-            convert_fee(state, &fee);
-            pay_fee(state, fee.payer, fee.core_fee_paid);
+            charge_fee(state, &fee);
             vesting::apply_create(state, ctx, o)?
         }
         Operation::VestingBalanceWithdraw(o) => {
             vesting::evaluate_withdraw(state, ctx, o)?;
-            convert_fee(state, &fee);
-            pay_fee(state, fee.payer, fee.core_fee_paid);
+            charge_fee(state, &fee);
             vesting::apply_withdraw(state, ctx, o)?
         }
         other => {
