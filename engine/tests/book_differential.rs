@@ -7,6 +7,7 @@
 //! (including invalid ones); and ids that do not exist or already exist. Seeded, so a failure
 //! names the seed and command that reproduce it.
 
+use engine::dex::seeded::SplitMix64;
 use engine::dex::{
     BookEvent, LimitOrderBook, MarketPair, Order, OrderBook, ReferenceBook, Side, TakerOutcome, TimeInForce,
 };
@@ -17,28 +18,6 @@ use std::collections::HashMap;
 const A: AssetId = AssetId(1);
 const B: AssetId = AssetId(2);
 
-/// splitmix64: a small seeded stream, enough for test inputs.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + self.below((hi - lo + 1) as u64) as i64
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
-
 #[derive(Clone, Copy, Debug)]
 enum Command {
     Create(Order, TimeInForce),
@@ -47,7 +26,7 @@ enum Command {
 }
 
 /// A price for `side` near the grid; `extreme` picks unrelated huge or tiny ratios.
-fn random_price(rng: &mut Rng, side: Side, extreme: bool) -> Price {
+fn random_price(rng: &mut SplitMix64, side: Side, extreme: bool) -> Price {
     let (sell, recv) = if side == Side::Ask { (A, B) } else { (B, A) };
     let (s, r) = if extreme {
         (rng.range(1, 1_000_000_000), rng.range(1, 1_000_000_000) / rng.range(1, 1_000_000).max(1) + 1)
@@ -69,7 +48,7 @@ fn random_price(rng: &mut Rng, side: Side, extreme: bool) -> Price {
     }
 }
 
-fn random_amount(rng: &mut Rng) -> i64 {
+fn random_amount(rng: &mut SplitMix64) -> i64 {
     match rng.below(10) {
         0..=2 => rng.range(1, 12),         // dust-sized
         3..=7 => rng.range(10, 2_000),     // ordinary
@@ -78,7 +57,7 @@ fn random_amount(rng: &mut Rng) -> i64 {
 }
 
 struct Stream {
-    rng: Rng,
+    rng: SplitMix64,
     next_id: u64,
     extreme: bool,
     sides: HashMap<LimitOrderId, Side>,
@@ -87,7 +66,7 @@ struct Stream {
 impl Stream {
     fn command(&mut self, live: &[LimitOrderId]) -> Command {
         let rng = &mut self.rng;
-        let pick_live = |rng: &mut Rng| {
+        let pick_live = |rng: &mut SplitMix64| {
             if live.is_empty() || rng.chance(5) {
                 LimitOrderId(rng.below(self.next_id + 2))
             } else {
@@ -151,7 +130,7 @@ fn run_stream(seed: u64, commands: usize, extreme: bool) -> (usize, usize) {
     // Park few empty levels so that compaction runs often.
     fast.set_empty_level_slack(if seed & 1 == 0 { 2 } else { 64 });
     let mut reference = ReferenceBook::new(pair);
-    let mut stream = Stream { rng: Rng(seed), next_id: 0, extreme, sides: HashMap::new() };
+    let mut stream = Stream { rng: SplitMix64(seed), next_id: 0, extreme, sides: HashMap::new() };
     let (mut ev_fast, mut ev_ref) = (Vec::new(), Vec::new());
     let mut live: Vec<LimitOrderId> = Vec::new();
     let (mut fills, mut max_len) = (0, 0);

@@ -5,26 +5,13 @@
 //!
 //!     cargo test --release -p engine --test market_throughput -- --ignored --nocapture
 
+use engine::dex::seeded::SplitMix64;
 use engine::evaluators::{adjust_balance, apply_operation, Context, Skip};
 use ledger::asset::{Asset, Price};
 use ledger::ids::{AccountId, AssetId, LimitOrderId};
 use ledger::ops::*;
 use ledger::time::TimePointSec;
 use std::time::Instant;
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 #[test]
 #[ignore]
@@ -50,7 +37,7 @@ fn engine_limit_order_throughput() {
         adjust_balance(&mut state, *t, Asset::core(1 << 50)).unwrap();
         adjust_balance(&mut state, *t, Asset::new(1 << 50, usd)).unwrap();
     }
-    let mut rng = Rng(1);
+    let mut rng = SplitMix64(1);
     let mut live: Vec<LimitOrderId> = Vec::new();
     let n: usize = std::env::var("MARKET_OPS").ok().and_then(|v| v.parse().ok()).unwrap_or(300_000);
     let (mut fills, mut placed, mut applied) = (0usize, 0usize, 0usize);

@@ -17,6 +17,7 @@
 //! This is measurement code: it reads the clock and uses seeded randomness, and never runs inside
 //! the deterministic core.
 
+use engine::dex::seeded::SplitMix64;
 use engine::dex::{BookEvent, LimitOrderBook, MarketPair, Order, OrderBook, TimeInForce};
 use hdrhistogram::Histogram;
 use ledger::asset::{Asset, Price};
@@ -127,25 +128,6 @@ enum SimpleCmd {
     Cancel { id: u64 },
 }
 
-/// splitmix64: a seeded, reproducible stream.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        ((u128::from(self.next()) * u128::from(n)) >> 64) as u64
-    }
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + self.below((hi - lo + 1) as u64) as i64
-    }
-}
-
 fn price(ask: bool, tick: i64) -> Price {
     if ask {
         Price::new(Asset::new(1, BASE), Asset::new(tick, QUOTE))
@@ -180,7 +162,7 @@ fn apply_native(book: &mut OrderBook, cmd: &Cmd, events: &mut Vec<BookEvent>) {
 
 /// Generate the stream, tracking live orders with a book of our own.
 fn generate(cfg: &MatchingBenchConfig) -> (Vec<Cmd>, WorkloadStats) {
-    let mut rng = SplitMix(cfg.seed);
+    let mut rng = SplitMix64(cfg.seed);
     let mut book = OrderBook::with_capacity(MarketPair::new(BASE, QUOTE), cfg.resting_orders * 4);
     let mut live: Vec<(u64, bool, i64)> = Vec::with_capacity(cfg.resting_orders * 4);
     let mut pos: Vec<u32> = Vec::new(); // id -> index in `live`, u32::MAX if none

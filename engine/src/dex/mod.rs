@@ -32,6 +32,7 @@
 pub mod book;
 pub mod matching;
 pub mod reference;
+pub mod seeded;
 
 use ledger::asset::{Asset, Price, MAX_SHARE_SUPPLY};
 use ledger::ids::{AccountId, AssetId, LimitOrderId};
