@@ -247,6 +247,162 @@ impl Index<VestingBalanceObject> for VestingByOwner {
     }
 }
 
+/// The key of the debt-position index (`market_object.hpp:239-244` `by_collateral`): by debt
+/// asset, then collateralization (collateral / debt) ascending, then id: the least collateralized
+/// position of an asset is the first one, so finding callable positions never visits healthy ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CollateralKey {
+    pub debt_asset: AssetId,
+    pub collateral: i64,
+    pub debt: i64,
+    pub id: u64,
+}
+impl CollateralKey {
+    pub fn of(instance: u64, o: &CallOrderObject) -> Self {
+        CollateralKey { debt_asset: o.debt_asset(), collateral: o.collateral, debt: o.debt, id: instance }
+    }
+}
+impl Ord for CollateralKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        // collateral/debt ascending, cross-multiplied in i128 (debts are positive in the index).
+        let mine = i128::from(self.collateral) * i128::from(other.debt);
+        let theirs = i128::from(other.collateral) * i128::from(self.debt);
+        self.debt_asset.cmp(&other.debt_asset).then(mine.cmp(&theirs)).then(self.id.cmp(&other.id))
+    }
+}
+impl PartialOrd for CollateralKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Debt positions by collateralization (per debt asset, least collateralized first) and by
+/// (borrower, debt asset), which is unique.
+#[derive(Default)]
+pub struct CallOrderIndex {
+    pub by_collateral: BTreeSet<CollateralKey>,
+    pub by_borrower: FastMap<(AccountId, AssetId), u64>,
+}
+impl CallOrderIndex {
+    /// Instances of the positions in `debt_asset`, least collateralized first.
+    pub fn by_collateral(&self, debt_asset: AssetId) -> impl Iterator<Item = u64> + '_ {
+        let lo = CollateralKey { debt_asset, collateral: 0, debt: 1, id: 0 };
+        self.by_collateral.range(lo..).take_while(move |k| k.debt_asset == debt_asset).map(|k| k.id)
+    }
+    pub fn find(&self, borrower: AccountId, debt_asset: AssetId) -> Option<u64> {
+        self.by_borrower.get(&(borrower, debt_asset)).copied()
+    }
+}
+impl Index<CallOrderObject> for CallOrderIndex {
+    fn insert(&mut self, instance: u64, obj: &CallOrderObject) {
+        self.by_collateral.insert(CollateralKey::of(instance, obj));
+        self.by_borrower.insert((obj.borrower, obj.debt_asset()), instance);
+    }
+    fn remove(&mut self, instance: u64, obj: &CallOrderObject) {
+        self.by_collateral.remove(&CollateralKey::of(instance, obj));
+        self.by_borrower.remove(&(obj.borrower, obj.debt_asset()));
+    }
+    fn update(&mut self, instance: u64, old: &CallOrderObject, new: &CallOrderObject) {
+        if CollateralKey::of(instance, old) != CollateralKey::of(instance, new) || old.borrower != new.borrower {
+            self.remove(instance, old);
+            self.insert(instance, new);
+        }
+    }
+}
+
+/// Force-settlement requests by (asset, settlement date, id) — the order due requests are
+/// processed in (`by_expiration`) — and by owner.
+#[derive(Default)]
+pub struct ForceSettlementIndex {
+    pub by_expiration: BTreeSet<(AssetId, u32, u64)>,
+    pub by_owner: BTreeSet<(AccountId, u64)>,
+}
+impl ForceSettlementIndex {
+    /// Instances of the requests for `asset`, earliest settlement date first.
+    pub fn of_asset(&self, asset: AssetId) -> impl Iterator<Item = u64> + '_ {
+        self.by_expiration.range((asset, 0, 0)..=(asset, u32::MAX, u64::MAX)).map(|(_, _, i)| *i)
+    }
+}
+impl Index<ForceSettlementObject> for ForceSettlementIndex {
+    fn insert(&mut self, instance: u64, obj: &ForceSettlementObject) {
+        self.by_expiration.insert((obj.balance.asset_id, obj.settlement_date.0, instance));
+        self.by_owner.insert((obj.owner, instance));
+    }
+    fn remove(&mut self, instance: u64, obj: &ForceSettlementObject) {
+        self.by_expiration.remove(&(obj.balance.asset_id, obj.settlement_date.0, instance));
+        self.by_owner.remove(&(obj.owner, instance));
+    }
+    fn update(&mut self, instance: u64, old: &ForceSettlementObject, new: &ForceSettlementObject) {
+        if (old.balance.asset_id, old.settlement_date, old.owner)
+            != (new.balance.asset_id, new.settlement_date, new.owner)
+        {
+            self.remove(instance, old);
+            self.insert(instance, new);
+        }
+    }
+}
+
+/// The key of the collateral-bid index (`by_price`): by debt asset, then `inv_swan_price`
+/// (collateral per debt) descending — the best bid first — then id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BidKey {
+    pub debt_asset: AssetId,
+    pub collateral: i64,
+    pub debt: i64,
+    pub id: u64,
+}
+impl BidKey {
+    pub fn of(instance: u64, o: &CollateralBidObject) -> Self {
+        let p = &o.inv_swan_price;
+        BidKey { debt_asset: p.quote.asset_id, collateral: p.base.amount, debt: p.quote.amount, id: instance }
+    }
+}
+impl Ord for BidKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let mine = i128::from(self.collateral) * i128::from(other.debt);
+        let theirs = i128::from(other.collateral) * i128::from(self.debt);
+        self.debt_asset.cmp(&other.debt_asset).then(theirs.cmp(&mine)).then(self.id.cmp(&other.id))
+    }
+}
+impl PartialOrd for BidKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Collateral bids by price (best first per asset) and by (bidder, asset), which is unique.
+#[derive(Default)]
+pub struct CollateralBidIndex {
+    pub by_price: BTreeSet<BidKey>,
+    pub by_bidder: FastMap<(AccountId, AssetId), u64>,
+}
+impl CollateralBidIndex {
+    /// Instances of the bids on `debt_asset`, best first.
+    pub fn of_asset(&self, debt_asset: AssetId) -> impl Iterator<Item = u64> + '_ {
+        let lo = BidKey { debt_asset, collateral: i64::MAX, debt: 1, id: 0 };
+        self.by_price.range(lo..).take_while(move |k| k.debt_asset == debt_asset).map(|k| k.id)
+    }
+    pub fn find(&self, bidder: AccountId, debt_asset: AssetId) -> Option<u64> {
+        self.by_bidder.get(&(bidder, debt_asset)).copied()
+    }
+}
+impl Index<CollateralBidObject> for CollateralBidIndex {
+    fn insert(&mut self, instance: u64, obj: &CollateralBidObject) {
+        self.by_price.insert(BidKey::of(instance, obj));
+        self.by_bidder.insert((obj.bidder, obj.debt_asset()), instance);
+    }
+    fn remove(&mut self, instance: u64, obj: &CollateralBidObject) {
+        self.by_price.remove(&BidKey::of(instance, obj));
+        self.by_bidder.remove(&(obj.bidder, obj.debt_asset()));
+    }
+    fn update(&mut self, instance: u64, old: &CollateralBidObject, new: &CollateralBidObject) {
+        if BidKey::of(instance, old) != BidKey::of(instance, new) || old.bidder != new.bidder {
+            self.remove(instance, old);
+            self.insert(instance, new);
+        }
+    }
+}
+
 /// Declares `State` with its arenas and implements the all-arena session operations, so that
 /// adding an object type is one line here.
 macro_rules! state {
@@ -319,6 +475,10 @@ state! {
     recent_transactions: Arena<TransactionHistoryObject, RecentTransactions>,
     limit_orders: Arena<LimitOrderObject, LimitOrderIndex>,
     vesting_balances: Arena<VestingBalanceObject, VestingByOwner>,
+    bitasset_data: Arena<AssetBitassetDataObject>,
+    call_orders: Arena<CallOrderObject, CallOrderIndex>,
+    force_settlements: Arena<ForceSettlementObject, ForceSettlementIndex>,
+    collateral_bids: Arena<CollateralBidObject, CollateralBidIndex>,
 }
 
 impl State {
@@ -346,6 +506,11 @@ impl State {
     pub fn asset_dynamic_data(&self, id: AssetId) -> &AssetDynamicDataObject {
         let asset = self.asset(id).expect("caller checked the asset exists");
         self.asset_dynamic.get(asset.dynamic_asset_data_id.0).expect("every asset has dynamic data")
+    }
+    /// The bitasset data of a market-issued asset (None for a user-issued one).
+    pub fn bitasset_data(&self, id: AssetId) -> Option<&AssetBitassetDataObject> {
+        let asset = self.asset(id)?;
+        asset.bitasset_data_id.and_then(|b| self.bitasset_data.get(b.0))
     }
     /// An account's balance of one asset (0 when it never held it).
     pub fn balance(&self, owner: AccountId, asset: AssetId) -> i64 {
