@@ -605,6 +605,9 @@ impl Chain {
         // fee schedule that validated when it was set, so it cannot fail on any input.
         crate::evaluators::market::clear_expired_orders(&mut self.state, now)
             .expect("expiring limit orders only refunds");
+        // Feeds that expired at this block's time get a new median; margin calls follow.
+        crate::bitasset::feeds::end_of_block(&mut self.state, now)
+            .expect("end-of-block feed expiry only recomputes medians and fills margin calls");
         self.block_virtual_ops = std::mem::take(&mut self.state.virtual_ops);
     }
 

@@ -475,7 +475,7 @@ state! {
     recent_transactions: Arena<TransactionHistoryObject, RecentTransactions>,
     limit_orders: Arena<LimitOrderObject, LimitOrderIndex>,
     vesting_balances: Arena<VestingBalanceObject, VestingByOwner>,
-    bitasset_data: Arena<AssetBitassetDataObject>,
+    bitasset_data: Arena<AssetBitassetDataObject, crate::bitasset::BitassetIndex>,
     call_orders: Arena<CallOrderObject, CallOrderIndex>,
     force_settlements: Arena<ForceSettlementObject, ForceSettlementIndex>,
     collateral_bids: Arena<CollateralBidObject, CollateralBidIndex>,

@@ -64,13 +64,7 @@ pub fn evaluate_create(state: &State, op: &AssetCreateOp) -> Result<(), Rejectio
             Some(_) => {}
         }
     }
-    if op.bitasset_opts.is_some() || op.is_prediction_market {
-        return Err(Rejection::Unsupported {
-            op: "asset_create",
-            reason: "market-issued assets arrive with the BitAssets issue",
-        });
-    }
-    Ok(())
+    crate::bitasset::feeds::evaluate_create(state, op)
 }
 
 pub fn apply_create(state: &mut State, ctx: &Context, op: &AssetCreateOp, pool_seed: i64) -> OperationResult {
@@ -88,6 +82,7 @@ pub fn apply_create(state: &mut State, ctx: &Context, op: &AssetCreateOp, pool_s
     } else {
         options.core_exchange_rate.base.asset_id = next;
     }
+    let bitasset_data_id = crate::bitasset::feeds::create_bitasset_data(state, next, op);
     let id = state.assets.create(|i| AssetObject {
         id: AssetId(i),
         symbol: op.symbol.clone(),
@@ -95,7 +90,7 @@ pub fn apply_create(state: &mut State, ctx: &Context, op: &AssetCreateOp, pool_s
         issuer: op.issuer,
         options,
         dynamic_asset_data_id: AssetDynamicDataId(dynamic),
-        bitasset_data_id: None,
+        bitasset_data_id,
         buyback_account: None,
         creation_block_num: ctx.block_num,
         creation_time: ctx.now,

@@ -279,6 +279,26 @@ pub fn apply_operation(state: &mut State, ctx: &Context, op: &Operation) -> Resu
             charge_fee(state, &fee);
             vesting::apply_withdraw(state, ctx, o)?
         }
+        Operation::AssetUpdateBitasset(o) => {
+            crate::bitasset::feeds::evaluate_update_bitasset(state, o)?;
+            charge_fee(state, &fee);
+            crate::bitasset::feeds::apply_update_bitasset(state, ctx, o)?
+        }
+        Operation::AssetUpdateFeedProducers(o) => {
+            crate::bitasset::feeds::evaluate_update_feed_producers(state, o)?;
+            charge_fee(state, &fee);
+            crate::bitasset::feeds::apply_update_feed_producers(state, ctx, o)?
+        }
+        Operation::AssetPublishFeed(o) => {
+            crate::bitasset::feeds::evaluate_publish_feed(state, o)?;
+            charge_fee(state, &fee);
+            crate::bitasset::feeds::apply_publish_feed(state, ctx, o)?
+        }
+        Operation::CallOrderUpdate(o) => {
+            let plan = crate::bitasset::call_order::evaluate_update(state, o)?;
+            charge_fee(state, &fee);
+            crate::bitasset::call_order::apply_update(state, o, plan)?
+        }
         other => {
             return Err(Rejection::Unsupported { op: other.name(), reason: "its evaluator arrives with a later issue" })
         }
