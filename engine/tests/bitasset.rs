@@ -321,6 +321,37 @@ fn feed_producer_removal_clears_its_feed() {
 }
 
 #[test]
+fn feed_expiry_recomputes_median_from_live_feeds() {
+    let mut b = setup_with(bitasset_options(60, None));
+    // Alice publishes 100/1000; 30 s later bob publishes 100/2000. With two live feeds the median
+    // is element ⌊2/2⌋ = 1 of [100/2000, 100/1000] = 100/1000, published at alice's time.
+    let op = b.feed(b.alice, 100, 1000, 1750, 1500);
+    b.ok(op);
+    let alice_time = b.chain.state.bitasset_data(b.usd).unwrap().feeds[&b.alice].0;
+    while b.chain.head_time().0 < alice_time.0 + 30 {
+        b.next_block();
+    }
+    // Bob's core exchange rate is 20 core per USD; the median CER is ⌊2/2⌋ of [1/20, 1/10] = 1/10.
+    let mut op = b.feed(b.bob, 100, 2000, 1750, 1500);
+    if let Operation::AssetPublishFeed(f) = &mut op {
+        f.feed.core_exchange_rate = Price::new(b.usd(1), Asset::core(20));
+    }
+    b.ok(op);
+    assert_eq!(b.bad().current_feed.feed.settlement_price, Price::new(b.usd(100), Asset::core(1000)));
+    assert_eq!(b.chain.state.asset(b.usd).unwrap().options.core_exchange_rate, Price::new(b.usd(1), Asset::core(10)));
+    assert_eq!(b.bad().current_feed_publication_time, alice_time);
+    // At alice's time + 60 her feed expires at the end of that block: only bob's remains.
+    while b.chain.head_time().0 < alice_time.0 + 60 {
+        b.next_block();
+    }
+    assert_eq!(b.bad().current_feed.feed.settlement_price, Price::new(b.usd(100), Asset::core(2000)));
+    // Bob's core exchange rate became the feed's and was copied to the asset at the end of the block.
+    let cer = b.chain.state.asset(b.usd).unwrap().options.core_exchange_rate;
+    assert_eq!(cer, Price::new(b.usd(1), Asset::core(20)));
+    assert!(!b.bad().feed_cer_updated);
+}
+
+#[test]
 fn call_order_without_feed_is_refused() {
     let mut b = setup();
     let op = b.borrow_op(b.alice, 20_000, 1000, None);
@@ -428,6 +459,12 @@ fn margin_call_fee_goes_to_collateral_fees() {
     assert_eq!(b.collateral_fees(), 120);
     assert_eq!(b.position(b.alice), Some((18_200, 900)));
     assert_eq!(b.chain.state.balance(b.bob, CORE), FUNDS - 50_000 + 1680);
+    // The issuer claims the margin-call fee from USD's collateral fees.
+    let mut claim = AssetClaimFeesOp { issuer: b.nathan, amount_to_claim: Asset::core(120), ..Default::default() };
+    claim.extensions.claim_from_asset_id = Some(b.usd);
+    b.ok(Operation::AssetClaimFees(claim));
+    assert_eq!(b.collateral_fees(), 0);
+    assert_eq!(b.chain.state.balance(b.nathan, CORE), FUNDS + 120);
 }
 
 #[test]

@@ -150,8 +150,12 @@ pub fn evaluate_update_bitasset(state: &State, op: &AssetUpdateBitassetOp) -> Re
         check_backing(state, &a.symbol, a.issuer, backing.id)?;
         check_children(state, a, backing)?;
     }
+    if bad.is_prediction_market && new.extensions.black_swan_response_method.is_some() {
+        return forbid("a prediction market has no black swan response method");
+    }
+    // `can_owner_update_mcr/icr/mssr`: the issuer may have given those updates up for good.
     let (oe, ne) = (&old.extensions, &new.extensions);
-    let f = a.options.flags;
+    let f = a.options.issuer_permissions;
     if f & flags::DISABLE_MCR_UPDATE != 0 && oe.maintenance_collateral_ratio != ne.maintenance_collateral_ratio {
         return forbid("the issuer disabled MCR updates");
     }
@@ -202,8 +206,8 @@ pub fn apply_update_bitasset(
         || n.feed_lifetime_sec != o.feed_lifetime_sec
         || n.extensions.maintenance_collateral_ratio != o.extensions.maintenance_collateral_ratio
         || n.extensions.maximum_short_squeeze_ratio != o.extensions.maximum_short_squeeze_ratio
-        || n.extensions.initial_collateral_ratio != o.extensions.initial_collateral_ratio
-        || n.extensions.margin_call_fee_ratio != o.extensions.margin_call_fee_ratio;
+        || n.extensions.initial_collateral_ratio != o.extensions.initial_collateral_ratio;
+    let mcfr_changed = n.extensions.margin_call_fee_ratio != o.extensions.margin_call_fee_ratio;
     let fed_by_chain = asset.options.flags & (flags::WITNESS_FED_ASSET | flags::COMMITTEE_FED_ASSET) != 0;
     state.bitasset_data.modify(instance, |b| {
         if backing_changed {
@@ -218,14 +222,15 @@ pub fn apply_update_bitasset(
         }
         b.options = op.new_options.clone();
     });
+    let mut feed_changed = false;
     if should_update {
         update_median_feeds(state, op.asset_to_update, ctx.now);
-        let new_feed = state.bitasset_data.get(instance).expect("exists").current_feed.clone();
-        if !margin_call_params_equal(&old.current_feed, &new_feed)
-            || n.extensions.margin_call_fee_ratio != o.extensions.margin_call_fee_ratio
-        {
-            super::margin::check_call_orders(state, op.asset_to_update, true)?;
-        }
+        let new_feed = &state.bitasset_data.get(instance).expect("exists").current_feed;
+        feed_changed = !margin_call_params_equal(&old.current_feed, new_feed);
+    }
+    // A new MCFR moves the margin-call order price even when the feed did not change.
+    if feed_changed || mcfr_changed {
+        super::margin::check_call_orders(state, op.asset_to_update, true)?;
     }
     Ok(OperationResult::default())
 }
@@ -301,7 +306,8 @@ pub fn evaluate_publish_feed(state: &State, op: &AssetPublishFeedOp) -> Result<(
 }
 
 /// Store the feed, recompute the median, and run margin calls when the margin-call parameters
-/// moved. Returns whether they moved.
+/// of the median moved. (A globally settled asset would be revived here, before the margin calls,
+/// when its supply is 0 or its fund's ratio is above the initial collateralization: §5.10.)
 pub fn apply_publish_feed(
     state: &mut State,
     ctx: &Context,

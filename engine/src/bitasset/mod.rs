@@ -148,8 +148,8 @@ fn gcd(mut a: u128, mut b: u128) -> u128 {
 /// approximation is kept; an approximation that moved the price the wrong way returns `p`.
 /// `p` must be valid (both sides positive) and `num`, `den` positive.
 pub fn price_mul_ratio(p: Price, num: u32, den: u32) -> Price {
-    debug_assert!(p.base.amount > 0 && p.quote.amount > 0 && num > 0 && den > 0);
-    if num == den {
+    // An invalid price or ratio is left as it is rather than divided by zero.
+    if num == den || p.base.amount <= 0 || p.quote.amount <= 0 || num == 0 || den == 0 {
         return p;
     }
     let (n0, d0) = (p.base.amount as u128 * u128::from(num), p.quote.amount as u128 * u128::from(den));
