@@ -38,6 +38,7 @@ pub fn perform(state: &mut State) {
         d.last_vote_tally_time = TimePointSec(head);
         d.dynamic_flags |= MAINTENANCE_FLAG;
     });
+    crate::bitasset::feeds::at_maintenance(state, TimePointSec(head));
 }
 
 /// `process_fees` for every account with pending fees (db_maint.cpp:112-113).

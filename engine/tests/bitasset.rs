@@ -570,3 +570,62 @@ fn call_order_below_short_squeeze_price_is_refused() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn committee_fed_asset_takes_feeds_from_committee_members_only() {
+    let mut b = setup();
+    let mut create = AssetCreateOp {
+        issuer: b.nathan,
+        symbol: "CNY".into(),
+        precision: 4,
+        common_options: AssetOptions {
+            core_exchange_rate: Price::new(Asset::new(1, AssetId(1)), Asset::core(10)),
+            flags: ledger::ops::flags::COMMITTEE_FED_ASSET,
+            issuer_permissions: ledger::ops::flags::COMMITTEE_FED_ASSET,
+            ..Default::default()
+        },
+        bitasset_opts: Some(bitasset_options(86_400, None)),
+        ..Default::default()
+    };
+    create.common_options.issuer_permissions |= ledger::ops::flags::DEFAULT_UIA_ASSET_ISSUER_PERMISSION;
+    let applied = b.ok(Operation::AssetCreate(create));
+    let cny = match applied.operation_results[0] {
+        OperationResult::ObjectId(x) => AssetId::try_from(x).unwrap(),
+        _ => unreachable!(),
+    };
+    // Producers cannot be set on a committee-fed asset.
+    let set = Operation::AssetUpdateFeedProducers(AssetUpdateFeedProducersOp {
+        issuer: b.nathan,
+        asset_to_update: cny,
+        new_feed_producers: [b.alice].into_iter().collect(),
+        ..Default::default()
+    });
+    assert_eq!(bitasset_err(b.push(vec![set])).code(), "feed_producers_fixed");
+    // Make carol a committee member (as the vote tally would); then she may publish, alice not.
+    let committee = ledger::ids::COMMITTEE_ACCOUNT.0;
+    let carol = b.carol;
+    b.chain.state.accounts.modify(committee, |a| {
+        a.active.account_auths.insert(carol, 1);
+    });
+    let feed = |who| {
+        Operation::AssetPublishFeed(AssetPublishFeedOp {
+            publisher: who,
+            asset_id: cny,
+            feed: PriceFeed {
+                settlement_price: Price::new(Asset::new(100, cny), Asset::core(1000)),
+                core_exchange_rate: Price::new(Asset::new(1, cny), Asset::core(10)),
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+    };
+    assert_eq!(bitasset_err(b.push(vec![feed(b.alice)])).code(), "not_feed_producer");
+    b.ok(feed(carol));
+    let data = b.chain.state.bitasset_data(cny).unwrap();
+    assert_eq!(data.feeds.keys().copied().collect::<Vec<_>>(), vec![carol]);
+    assert_eq!(data.current_feed.feed.settlement_price, Price::new(Asset::new(100, cny), Asset::core(1000)));
+    // Two days later a maintenance has run: the feed, older than its 1-day lifetime, is erased.
+    let t = b.chain.slot_time(2 * 86_400 / 5);
+    b.chain.produce_block(t, &[], None).unwrap();
+    assert!(b.chain.state.bitasset_data(cny).unwrap().feeds.is_empty());
+}

@@ -480,3 +480,26 @@ pub fn end_of_block(state: &mut State, now: TimePointSec) -> Result<(), Rejectio
     }
     Ok(())
 }
+
+/// The bitasset step of chain maintenance (`db_maint.cpp:964-981`): witness- and committee-fed
+/// assets drop the feeds older than their lifetime (their publishers change with the votes, so
+/// stale entries would otherwise stay forever). The current feed is not recomputed here, as in
+/// bitshares-core; expiry at the end of the block does that. Visits every bitasset, once per
+/// maintenance interval. (The settle branch resets `force_settled_volume` here too.)
+pub fn at_maintenance(state: &mut State, now: TimePointSec) {
+    let fed_by_chain: Vec<u64> = state
+        .bitasset_data
+        .iter()
+        .filter(|(_, b)| {
+            let flags = state.asset(b.asset_id).map_or(0, |a| a.options.flags);
+            flags & (flags::WITNESS_FED_ASSET | flags::COMMITTEE_FED_ASSET) != 0 && b.options.feed_lifetime_sec < now.0
+        })
+        .map(|(i, _)| i)
+        .collect();
+    for instance in fed_by_chain {
+        state.bitasset_data.modify(instance, |b| {
+            let oldest_kept = now.0 - b.options.feed_lifetime_sec;
+            b.feeds.retain(|_, (time, _)| time.0 >= oldest_kept);
+        });
+    }
+}

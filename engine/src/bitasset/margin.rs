@@ -400,3 +400,69 @@ pub fn match_calls_as_maker(
 pub(crate) fn black_swan_refused(state: &State, asset: AssetId) -> Rejection {
     Rejection::Bitasset(BitassetError::BlackSwanNotAllowed { asset: super::symbol(state, asset) })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dex::seeded::SplitMix64;
+    use ledger::ids::{CallOrderId, CORE_ASSET};
+
+    const USD: AssetId = AssetId(1);
+
+    fn call(collateral: i64, debt: i64, tcr: Option<u16>) -> CallOrderObject {
+        CallOrderObject {
+            id: CallOrderId(0),
+            borrower: ledger::ids::AccountId(0),
+            collateral,
+            debt,
+            call_price: Price::new(Asset::core(1), Asset::new(1, USD)),
+            target_collateral_ratio: tcr,
+        }
+    }
+
+    fn cd(c: i64, d: i64) -> Price {
+        Price::new(Asset::core(c), Asset::new(d, USD))
+    }
+
+    #[test]
+    fn tcr_cover_is_the_smallest_debt_reaching_the_target() {
+        // Feed 12 core/USD, TCR 2.0 → target 24; the call pays 15 core/USD. (20000 − 15X)/(1000 − X) > 24
+        // ⇔ 9X > 4000 ⇔ X ≥ 445.
+        let c = call(20_000, 1000, Some(2000));
+        let feed = Price::new(Asset::new(100, USD), Asset::core(1200));
+        assert_eq!(max_debt_to_cover(&c, cd(15_000, 1000), feed, 1750, cd(21, 1)), 445);
+        // Without a TCR all of the debt; above maintenance nothing.
+        assert_eq!(max_debt_to_cover(&call(20_000, 1000, None), cd(15, 1), feed, 1750, cd(21, 1)), 1000);
+        assert_eq!(max_debt_to_cover(&call(22_000, 1000, Some(2000)), cd(15, 1), feed, 1750, cd(21, 1)), 0);
+    }
+
+    #[test]
+    fn tcr_cover_always_ends_above_the_target_or_takes_everything() {
+        let mut rng = SplitMix64(7);
+        for _ in 0..2000 {
+            let debt = rng.range(1, 1_000_000);
+            let feed = Price::new(Asset::new(rng.range(1, 10_000), USD), Asset::core(rng.range(1, 10_000)));
+            let mcr = 1750u16;
+            let maint = super::super::price_mul_ratio(feed.invert(), u32::from(mcr), 1000);
+            // Collateral between 1.0× and the maintenance ratio of the debt's value.
+            let value = i128::from(debt) * i128::from(feed.quote.amount) / i128::from(feed.base.amount);
+            let coll = (value + value * i128::from(rng.range(0, 750)) / 1000).clamp(1, 1_000_000_000_000) as i64;
+            let tcr = rng.range(1001, 3000) as u16;
+            let c = call(coll, debt, Some(tcr));
+            if price_lt(&maint, &c.collateralization()) {
+                continue;
+            }
+            // The call pays at a price between the feed and MSSP.
+            let pays = super::super::price_mul_ratio(feed.invert(), rng.range(1000, 1500) as u32, 1000);
+            let x = max_debt_to_cover(&c, pays, feed, mcr, maint);
+            assert!(x > 0 && x <= debt, "cover {x} of {debt}");
+            if x < debt {
+                let to_pay = conv(Asset::new(x, USD), &pays, true);
+                let target = super::super::price_mul_ratio(feed.invert(), u32::from(tcr.max(mcr)), 1000);
+                let after = Price::new(Asset::core(coll - to_pay), Asset::new(debt - x, USD));
+                assert!(price_lt(&target, &after), "{c:?} cover {x} at {pays:?} ends at {after:?} ≤ {target:?}");
+                assert_eq!(after.base.asset_id, CORE_ASSET);
+            }
+        }
+    }
+}
