@@ -629,3 +629,74 @@ fn committee_fed_asset_takes_feeds_from_committee_members_only() {
     b.chain.produce_block(t, &[], None).unwrap();
     assert!(b.chain.state.bitasset_data(cny).unwrap().feeds.is_empty());
 }
+
+#[test]
+fn black_swan_waits_while_the_book_can_cover_the_worst_position() {
+    let mut b = setup();
+    b.publish(100, 1000);
+    b.borrow(b.alice, 20_000, 1000, None);
+    b.borrow(b.bob, 50_000, 1000, None);
+    b.sell_usd(b.bob, 100, 1900);
+    // F' = 100/1400: MSSP = 100/2100 < alice's 1000/20000 = 1/20, but bob's bid L = 100/1900
+    // (× MCPR 1) is higher, so no swan yet: alice takes the order at L, paying floor(100 × 19) = 1900.
+    // Then the book is empty and 900/18100 > 1/21: black swan at G = 900/18100.
+    //   fund price G × 1.5 = 1350000/18100000 = 27/362 USD per core;
+    //   alice (CR 20.1 ≤ 24.5) pays ceil(900 × 18100/900) = 18100, fund ceil(900 × 362/27) = 12067, fee 6033;
+    //   bob (CR 50) pays ceil(1000 × 362/27) = 13408 into the fund.
+    let applied = b.publish(100, 1400);
+    let f = fills(&applied);
+    assert_eq!((f[0].account_id, f[0].pays, f[0].receives), (b.alice, Asset::core(1900), b.usd(100)));
+    assert_eq!((f[1].account_id, f[1].pays, f[1].receives), (b.bob, b.usd(100), Asset::core(1900)));
+    let bad = b.bad();
+    assert!(bad.is_globally_settled());
+    assert_eq!(bad.settlement_fund, 12_067 + 13_408);
+    assert_eq!(bad.settlement_price, Price::new(b.usd(1900), Asset::core(25_475)));
+    assert_eq!(b.collateral_fees(), 6033);
+    assert_eq!(b.supply(), 1900);
+    assert_eq!(b.chain.state.balance(b.bob, CORE), FUNDS - 50_000 + 1900 + (50_000 - 13_408));
+}
+
+#[test]
+fn prediction_market_needs_backing_precision_and_equal_deltas() {
+    let mut b = setup();
+    let (nathan, alice) = (b.nathan, b.alice);
+    let pm = |precision: u8| {
+        let mut opts = bitasset_options(86_400, None);
+        opts.short_backing_asset = CORE;
+        AssetCreateOp {
+            issuer: nathan,
+            symbol: "WILLIT".into(),
+            precision,
+            common_options: AssetOptions {
+                core_exchange_rate: Price::new(Asset::new(1, AssetId(1)), Asset::core(1)),
+                issuer_permissions: ledger::ops::flags::GLOBAL_SETTLE
+                    | ledger::ops::flags::DEFAULT_UIA_ASSET_ISSUER_PERMISSION,
+                ..Default::default()
+            },
+            bitasset_opts: Some(opts),
+            is_prediction_market: true,
+            ..Default::default()
+        }
+    };
+    let core_precision = b.chain.state.asset(CORE).unwrap().precision;
+    let e = bitasset_err(b.push(vec![Operation::AssetCreate(pm(core_precision + 1))]));
+    assert_eq!(e.code(), "prediction_market_precision");
+    let applied = b.ok(Operation::AssetCreate(pm(core_precision)));
+    let will = match applied.operation_results[0] {
+        OperationResult::ObjectId(x) => AssetId::try_from(x).unwrap(),
+        _ => unreachable!(),
+    };
+    let position = |c: i64, d: i64| {
+        Operation::CallOrderUpdate(CallOrderUpdateOp {
+            funding_account: alice,
+            delta_collateral: Asset::core(c),
+            delta_debt: Asset::new(d, will),
+            ..Default::default()
+        })
+    };
+    // No feed needed, but collateral must equal debt.
+    assert_eq!(bitasset_err(b.push(vec![position(600, 500)])).code(), "call_order_invalid");
+    b.ok(position(500, 500));
+    assert_eq!(b.chain.state.balance(b.alice, will), 500);
+    assert_eq!(b.chain.state.asset_dynamic_data(will).current_supply, 500);
+}
