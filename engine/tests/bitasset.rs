@@ -700,3 +700,19 @@ fn prediction_market_needs_backing_precision_and_equal_deltas() {
     assert_eq!(b.chain.state.balance(b.alice, will), 500);
     assert_eq!(b.chain.state.asset_dynamic_data(will).current_supply, 500);
 }
+
+#[test]
+fn popping_a_global_settlement_block_restores_every_position() {
+    let mut b = setup();
+    b.publish(100, 1000);
+    b.borrow(b.alice, 20_000, 1000, None);
+    b.borrow(b.bob, 40_000, 1000, None);
+    let before = (b.chain.state.state_hash, b.bad(), b.position(b.alice), b.position(b.bob), b.supply());
+    b.publish(100, 1400);
+    assert!(b.bad().is_globally_settled());
+    b.chain.pop_block().expect("the settlement block is reversible");
+    let after = (b.chain.state.state_hash, b.bad(), b.position(b.alice), b.position(b.bob), b.supply());
+    assert_eq!(after, before);
+    assert_eq!(b.chain.state.call_orders.index().by_collateral(b.usd).count(), 2);
+    assert_eq!((b.core_in_orders(b.alice), b.core_in_orders(b.bob)), (20_000, 40_000));
+}
