@@ -716,3 +716,89 @@ fn popping_a_global_settlement_block_restores_every_position() {
     assert_eq!(b.chain.state.call_orders.index().by_collateral(b.usd).count(), 2);
     assert_eq!((b.core_in_orders(b.alice), b.core_in_orders(b.bob)), (20_000, 40_000));
 }
+
+// ---- asset_update on a market-issued asset (asset_evaluator.cpp, asset_update_evaluator) ----
+
+impl Bit {
+    fn update_options(&mut self, f: impl FnOnce(&mut AssetOptions)) -> Result<Applied, Rejection> {
+        let mut new_options = self.chain.state.asset(self.usd).unwrap().options.clone();
+        f(&mut new_options);
+        let op = AssetUpdateOp { issuer: self.nathan, asset_to_update: self.usd, new_options, ..Default::default() };
+        self.push(vec![Operation::AssetUpdate(op)])
+    }
+}
+
+#[test]
+fn bitasset_flag_change_needs_the_enabling_permission() {
+    let mut b = setup();
+    // The default permissions (0x4f) lack disable_force_settle (0x10): the flag may not be set.
+    match b.update_options(|o| o.flags |= flags::DISABLE_FORCE_SETTLE) {
+        Err(Rejection::AssetUpdateForbidden { reason }) => {
+            assert_eq!(reason, "flags 0x10 may not change: the issuer lacks those permissions")
+        }
+        other => panic!("expected asset_update_forbidden, got {other:?}"),
+    }
+    // With the permission granted first (no supply yet), it may.
+    b.update_options(|o| o.issuer_permissions |= flags::DISABLE_FORCE_SETTLE).unwrap();
+    b.update_options(|o| o.flags |= flags::DISABLE_FORCE_SETTLE).unwrap();
+    assert_eq!(b.chain.state.asset(b.usd).unwrap().options.flags, flags::DISABLE_FORCE_SETTLE);
+}
+
+#[test]
+fn bitasset_with_supply_cannot_regain_a_disable_bit() {
+    let mut b = setup();
+    b.update_options(|o| o.issuer_permissions |= flags::DISABLE_MCR_UPDATE).unwrap();
+    b.publish(100, 1000);
+    b.borrow(b.alice, 10_000, 100, None);
+    // disable_mcr_update is a "disable" bit: clearing it would give the issuer back a power.
+    match b.update_options(|o| o.issuer_permissions &= !flags::DISABLE_MCR_UPDATE) {
+        Err(Rejection::AssetUpdateForbidden { reason }) => assert!(reason.starts_with("USD has supply"), "{reason}"),
+        other => panic!("expected asset_update_forbidden, got {other:?}"),
+    }
+    // Setting another disable bit gives a power up and is allowed.
+    b.update_options(|o| o.issuer_permissions |= flags::DISABLE_ICR_UPDATE).unwrap();
+}
+
+#[test]
+fn bitasset_core_exchange_rate_follows_the_feed_after_update() {
+    let mut b = setup();
+    b.publish(100, 1000); // the feed's CER is 1 USD / 10 core
+    let feed_cer = Price::new(b.usd(1), Asset::core(10));
+    assert_eq!(b.chain.state.asset(b.usd).unwrap().options.core_exchange_rate, feed_cer);
+    // The issuer sets 1 USD / 20 core; the end of the block copies the feed's rate back.
+    b.update_options(|o| {
+        o.core_exchange_rate = Price::new(Asset::new(1, o.core_exchange_rate.base.asset_id), Asset::core(20))
+    })
+    .unwrap();
+    assert_eq!(b.chain.state.asset(b.usd).unwrap().options.core_exchange_rate, feed_cer);
+    assert!(!b.bad().asset_cer_updated);
+}
+
+#[test]
+fn user_issued_asset_refuses_market_only_permission_bits() {
+    let mut b = setup();
+    let create = AssetCreateOp {
+        issuer: b.nathan,
+        symbol: "UIA".into(),
+        precision: 2,
+        common_options: AssetOptions {
+            core_exchange_rate: Price::new(Asset::new(1, AssetId(1)), Asset::core(1)),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let applied = b.ok(Operation::AssetCreate(create));
+    let uia = match applied.operation_results[0] {
+        OperationResult::ObjectId(o) => AssetId::try_from(o).unwrap(),
+        ref other => panic!("asset_create returned {other:?}"),
+    };
+    let mut new_options = b.chain.state.asset(uia).unwrap().options.clone();
+    new_options.issuer_permissions |= flags::WITNESS_FED_ASSET;
+    let op = AssetUpdateOp { issuer: b.nathan, asset_to_update: uia, new_options, ..Default::default() };
+    match b.push(vec![Operation::AssetUpdate(op)]) {
+        Err(Rejection::AssetUpdateForbidden { reason }) => {
+            assert_eq!(reason, "UIA is user-issued: permission bits 0x80 exist only for market-issued assets")
+        }
+        other => panic!("expected asset_update_forbidden, got {other:?}"),
+    }
+}
