@@ -403,6 +403,39 @@ impl Index<CollateralBidObject> for CollateralBidIndex {
     }
 }
 
+/// Witnesses or committee members by vote id, so validating an account's votes is a lookup per
+/// vote rather than a walk over every candidate. Vote ids never change once assigned.
+#[derive(Default)]
+pub struct VoteIds(pub FastMap<ledger::ops::VoteId, u64>);
+impl Index<WitnessObject> for VoteIds {
+    fn insert(&mut self, instance: u64, obj: &WitnessObject) {
+        self.0.insert(obj.vote_id, instance);
+    }
+    fn remove(&mut self, _instance: u64, obj: &WitnessObject) {
+        self.0.remove(&obj.vote_id);
+    }
+    fn update(&mut self, instance: u64, old: &WitnessObject, new: &WitnessObject) {
+        if old.vote_id != new.vote_id {
+            self.0.remove(&old.vote_id);
+            self.0.insert(new.vote_id, instance);
+        }
+    }
+}
+impl Index<CommitteeMemberObject> for VoteIds {
+    fn insert(&mut self, instance: u64, obj: &CommitteeMemberObject) {
+        self.0.insert(obj.vote_id, instance);
+    }
+    fn remove(&mut self, _instance: u64, obj: &CommitteeMemberObject) {
+        self.0.remove(&obj.vote_id);
+    }
+    fn update(&mut self, instance: u64, old: &CommitteeMemberObject, new: &CommitteeMemberObject) {
+        if old.vote_id != new.vote_id {
+            self.0.remove(&old.vote_id);
+            self.0.insert(new.vote_id, instance);
+        }
+    }
+}
+
 /// Declares `State` with its arenas and implements the all-arena session operations, so that
 /// adding an object type is one line here.
 macro_rules! state {
@@ -469,8 +502,8 @@ state! {
     assets: Arena<AssetObject, AssetSymbols>,
     asset_dynamic: Arena<AssetDynamicDataObject>,
     genesis_balances: Arena<BalanceObject, GenesisBalancesByOwner>,
-    witnesses: Arena<WitnessObject>,
-    committee_members: Arena<CommitteeMemberObject>,
+    witnesses: Arena<WitnessObject, VoteIds>,
+    committee_members: Arena<CommitteeMemberObject, VoteIds>,
     block_summaries: Arena<BlockSummaryObject>,
     recent_transactions: Arena<TransactionHistoryObject, RecentTransactions>,
     limit_orders: Arena<LimitOrderObject, LimitOrderIndex>,
