@@ -206,19 +206,38 @@ impl<T: Object, I: Index<T>> Arena<T, I> {
     /// covers only that block's changes, as in the node that wrote the snapshot. Returns `None`
     /// when the instances are out of order or not below `next`.
     pub fn restore(next: u64, objects: impl IntoIterator<Item = (u64, T)>) -> Option<Self> {
-        let mut arena = Self::with_capacity(usize::try_from(next).ok()?);
-        for (instance, obj) in objects {
+        Self::try_restore(next, objects.into_iter().map(Ok::<_, ()>), || ()).ok()
+    }
+
+    /// [`Arena::restore`] from a fallible source (objects decoded straight from snapshot bytes
+    /// into their slots, with no intermediate vector): stops at the first `Err` and returns it;
+    /// returns `out_of_order()` when an instance is not above the previous one or not below
+    /// `next`. The secondary index is built once at the end with [`Index::bulk_insert`], and no
+    /// undo bookkeeping happens on the way.
+    pub fn try_restore<E>(
+        next: u64,
+        objects: impl IntoIterator<Item = Result<(u64, T), E>>,
+        out_of_order: impl FnOnce() -> E,
+    ) -> Result<Self, E> {
+        let Ok(capacity) = usize::try_from(next) else { return Err(out_of_order()) };
+        let mut arena = Self::with_capacity(capacity);
+        for item in objects {
+            let (instance, obj) = item?;
             if instance >= next || (instance as usize) < arena.slots.len() {
-                return None;
+                return Err(out_of_order());
             }
             arena.slots.resize_with(instance as usize, || Slot { meta: 0, value: None });
-            arena.index.insert(instance, &obj);
             arena.slots.push(Slot { meta: 0, value: Some(obj) });
             arena.live += 1;
         }
-        arena.slots.resize_with(next as usize, || Slot { meta: 0, value: None });
+        arena.slots.resize_with(capacity, || Slot { meta: 0, value: None });
         arena.next = next;
-        Some(arena)
+        if I::ACTIVE {
+            let Arena { slots, index, live, .. } = &mut arena;
+            let objects = slots.iter().enumerate().filter_map(|(i, s)| s.value.as_ref().map(|v| (i as u64, v)));
+            index.bulk_insert(*live, objects);
+        }
+        Ok(arena)
     }
 
     #[inline]
