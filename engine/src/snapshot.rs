@@ -65,8 +65,10 @@ pub trait ArenaVisitor {
 /// [`State::build_arenas`]).
 pub trait ArenaBuilder: Sync {
     type Error: Send;
-    fn build<T: Object + Unpack + Send, I: Index<T> + Send>(&self, name: &'static str)
-        -> Result<Arena<T, I>, Self::Error>;
+    fn build<T: Object + Unpack + Send, I: Index<T> + Send>(
+        &self,
+        name: &'static str,
+    ) -> Result<Arena<T, I>, Self::Error>;
 }
 
 /// Why snapshot bytes could not be loaded.
@@ -130,7 +132,11 @@ fn arena_checksum(name: &str, space: u8, ty: u8, next: u64, live: u64, records: 
 /// Serialize the whole state. The state must be between blocks (no open undo frame).
 pub fn write(state: &State) -> Vec<u8> {
     let dgp = state.dgp();
-    let header = SnapshotHeader { block_num: dgp.head_block_number, block_id: dgp.head_block_id.0, state_hash: state.state_hash };
+    let header = SnapshotHeader {
+        block_num: dgp.head_block_number,
+        block_id: dgp.head_block_id.0,
+        state_hash: state.state_hash,
+    };
     let mut w = Writer { arenas: Vec::with_capacity(State::ARENA_NAMES.len()) };
     state.visit_arenas(&mut w);
     let image = SnapshotImage {
@@ -173,7 +179,15 @@ impl ArenaVisitor for Writer {
         }
         let (next, live) = (arena.next_instance(), arena.len() as u64);
         let checksum = arena_checksum(name, T::SPACE, T::TYPE, next, live, &records);
-        self.arenas.push(ArenaImage { name: name.to_string(), space: T::SPACE, ty: T::TYPE, next, live, records, checksum });
+        self.arenas.push(ArenaImage {
+            name: name.to_string(),
+            space: T::SPACE,
+            ty: T::TYPE,
+            next,
+            live,
+            records,
+            checksum,
+        });
     }
 }
 
@@ -235,7 +249,10 @@ struct Builder<'a> {
 impl ArenaBuilder for Builder<'_> {
     type Error = SnapshotError;
 
-    fn build<T: Object + Unpack + Send, I: Index<T> + Send>(&self, name: &'static str) -> Result<Arena<T, I>, SnapshotError> {
+    fn build<T: Object + Unpack + Send, I: Index<T> + Send>(
+        &self,
+        name: &'static str,
+    ) -> Result<Arena<T, I>, SnapshotError> {
         let bad = |detail: String| SnapshotError::Malformed { arena: name, detail };
         let img = self.image.arenas.iter().find(|a| a.name.as_str() == name).ok_or_else(|| bad("missing".into()))?;
         let (next, live, records) = (img.next.to_native(), img.live.to_native(), img.records.as_slice());
@@ -249,7 +266,10 @@ impl ArenaBuilder for Builder<'_> {
         // Each record takes at least 12 bytes: a count beyond that is damage, not a reason to
         // reserve memory for it.
         if live > next || live as usize > records.len() / 12 {
-            return Err(bad(format!("{live} live objects cannot fit below next instance {next} in {} bytes", records.len())));
+            return Err(bad(format!(
+                "{live} live objects cannot fit below next instance {next} in {} bytes",
+                records.len()
+            )));
         }
         let mut r = Reader::new(records);
         let dec = |e: DecodeError| bad(e.to_string());

@@ -127,7 +127,7 @@ fn damaged_snapshots_are_refused_with_an_error_never_a_panic() {
     // A flip anywhere either is refused or lands in padding no reader looks at (then the state
     // read is the one written).
     let mut refused = 0;
-    for at in (PREAMBLE_LEN..bytes.len()).step_by(bytes.len() / 211 + 1) {
+    for at in (PREAMBLE_LEN..bytes.len()).step_by(bytes.len() / 61 + 1) {
         let mut damaged = bytes.clone();
         damaged[at] ^= 0x10;
         match read(&damaged) {
@@ -135,5 +135,5 @@ fn damaged_snapshots_are_refused_with_an_error_never_a_panic() {
             Ok((_, state)) => assert_eq!(write(&state), bytes, "a flip at {at} changed the state silently"),
         }
     }
-    assert!(refused > 150, "only {refused} of ~211 flips refused");
+    assert!(refused > 40, "only {refused} of ~61 flips refused");
 }
