@@ -271,23 +271,61 @@ impl ArenaBuilder for Builder<'_> {
                 records.len()
             )));
         }
-        let mut r = Reader::new(records);
-        let dec = |e: DecodeError| bad(e.to_string());
-        let objects = (0..live).map(|_| {
-            let instance = u64::from_le_bytes(r.array().map_err(dec)?);
-            let len = u32::from_le_bytes(r.array().map_err(dec)?) as usize;
-            let obj = T::from_bytes(r.take(len).map_err(dec)?)
-                .map_err(|e| bad(format!("object {}.{}.{instance}: {e}", T::SPACE, T::TYPE)))?;
-            Ok((instance, obj))
-        });
-        let arena = Arena::try_restore(next, objects, || {
-            bad(format!("instances out of order or not below next instance {next}"))
-        })?;
-        if r.remaining() != 0 {
-            return Err(bad(format!("{} bytes left over after {live} objects", r.remaining())));
+        let decode = |instance: u64, bytes: &[u8]| {
+            T::from_bytes(bytes).map_err(|e| bad(format!("object {}.{}.{instance}: {e}", T::SPACE, T::TYPE)))
+        };
+        let order = || bad(format!("instances out of order or not below next instance {next}"));
+        if live < PARALLEL_MIN {
+            let mut r = Reader::new(records);
+            let dec = |e: DecodeError| bad(e.to_string());
+            let objects = (0..live).map(|_| {
+                let instance = u64::from_le_bytes(r.array().map_err(dec)?);
+                let len = u32::from_le_bytes(r.array().map_err(dec)?) as usize;
+                Ok((instance, decode(instance, r.take(len).map_err(dec)?)?))
+            });
+            let arena = Arena::try_restore(next, objects, order)?;
+            if r.remaining() != 0 {
+                return Err(bad(format!("{} bytes left over after {live} objects", r.remaining())));
+            }
+            return Ok(arena);
         }
-        Ok(arena)
+        // A big arena: find every record first (12-byte headers, no decoding), then decode its
+        // slot chunks on every core.
+        let spans = record_spans(records, live).map_err(bad)?;
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let part = |range: std::ops::Range<u64>| {
+            let from = spans.partition_point(|(instance, _)| *instance < range.start);
+            spans[from..]
+                .iter()
+                .take_while(move |(instance, _)| *instance < range.end)
+                .map(|&(instance, ref bytes)| Ok((instance, decode(instance, &records[bytes.clone()])?)))
+        };
+        Arena::try_restore_parallel(next, threads, part, order)
     }
+}
+
+/// Arenas with at least this many objects are decoded on several threads.
+const PARALLEL_MIN: u64 = 1 << 16;
+
+/// The instance and byte range of each of the `live` records, checking that they tile `records`
+/// exactly and that instances ascend.
+fn record_spans(records: &[u8], live: u64) -> Result<Vec<(u64, std::ops::Range<usize>)>, String> {
+    let mut spans = Vec::with_capacity(live as usize);
+    let mut r = Reader::new(records);
+    for _ in 0..live {
+        let instance = u64::from_le_bytes(r.array().map_err(|e| e.to_string())?);
+        let len = u32::from_le_bytes(r.array().map_err(|e| e.to_string())?) as usize;
+        let start = records.len() - r.remaining();
+        r.take(len).map_err(|e| e.to_string())?;
+        if spans.last().is_some_and(|(last, _)| *last >= instance) {
+            return Err(format!("instance {instance} does not ascend"));
+        }
+        spans.push((instance, start..start + len));
+    }
+    if r.remaining() != 0 {
+        return Err(format!("{} bytes left over after {live} objects", r.remaining()));
+    }
+    Ok(spans)
 }
 
 #[cfg(test)]
