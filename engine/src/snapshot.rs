@@ -305,7 +305,8 @@ impl ArenaBuilder for Builder<'_> {
 }
 
 /// Arenas with at least this many objects are decoded on several threads.
-const PARALLEL_MIN: u64 = 1 << 16;
+/// (Tiny in unit tests, so the dev-genesis arenas exercise the parallel path too.)
+const PARALLEL_MIN: u64 = if cfg!(test) { 16 } else { 1 << 16 };
 
 /// The instance and byte range of each of the `live` records, checking that they tile `records`
 /// exactly and that instances ascend.
