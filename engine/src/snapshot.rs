@@ -210,7 +210,7 @@ pub fn read(bytes: &[u8]) -> Result<(SnapshotHeader, State), SnapshotError> {
     // A map is page aligned and a heap buffer is 16-aligned on the usual allocators; copy only if
     // neither holds (a caller's odd slice), since validation requires the alignment.
     let copy;
-    let body: &[u8] = if (body.as_ptr() as usize) % ARCHIVE_ALIGN == 0 {
+    let body: &[u8] = if (body.as_ptr() as usize).is_multiple_of(ARCHIVE_ALIGN) {
         body
     } else {
         let mut aligned = rkyv::util::AlignedVec::<ARCHIVE_ALIGN>::with_capacity(body.len());

@@ -118,6 +118,9 @@ impl<T> std::ops::IndexMut<usize> for Slots<T> {
     }
 }
 
+/// One slot chunk filled by a restore thread, with its live count.
+type FilledChunk<T, E> = Result<(Vec<Slot<T>>, usize), E>;
+
 struct Frame {
     serial: u64,
     next_before: u64,
@@ -283,7 +286,7 @@ impl<T: Object, I: Index<T>> Arena<T, I> {
             chunk.resize_with(end.saturating_sub(start), || Slot { meta: 0, value: None });
             Ok((chunk, live))
         };
-        let filled: Vec<Vec<(usize, Result<(Vec<Slot<T>>, usize), E>)>> = std::thread::scope(|s| {
+        let filled: Vec<Vec<(usize, FilledChunk<T, E>)>> = std::thread::scope(|s| {
             let handles: Vec<_> = groups
                 .iter()
                 .map(|(_, ks)| s.spawn(|| ks.iter().map(|&k| (k, fill_chunk(k))).collect::<Vec<_>>()))
