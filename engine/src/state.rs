@@ -17,6 +17,18 @@ use std::collections::BTreeSet;
 /// so the seed cannot leak into state.
 pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
+/// Add `entries` to an ordered set in bulk (snapshot restore): sorted once, then built from the
+/// sorted run (`BTreeSet::from_iter` of sorted data builds its nodes bottom-up, without a tree
+/// descent per entry).
+fn extend_sorted<K: Ord>(set: &mut BTreeSet<K>, mut entries: Vec<K>) {
+    entries.sort_unstable();
+    if set.is_empty() {
+        *set = entries.into_iter().collect();
+    } else {
+        set.extend(entries);
+    }
+}
+
 /// Accounts by name (names are unique). A hash map: the apply path only looks names up; a
 /// listing in name order sorts on demand.
 #[derive(Default)]
@@ -32,6 +44,12 @@ impl Index<AccountObject> for AccountNames {
         if old.name != new.name {
             self.0.remove(&old.name);
             self.0.insert(new.name.clone(), instance);
+        }
+    }
+    fn bulk_insert<'a>(&mut self, count: usize, objects: impl Iterator<Item = (u64, &'a AccountObject)>) {
+        self.0.reserve(count);
+        for (instance, obj) in objects {
+            self.0.insert(obj.name.clone(), instance);
         }
     }
 }
@@ -50,6 +68,12 @@ impl Index<AssetObject> for AssetSymbols {
         if old.symbol != new.symbol {
             self.0.remove(&old.symbol);
             self.0.insert(new.symbol.clone(), instance);
+        }
+    }
+    fn bulk_insert<'a>(&mut self, count: usize, objects: impl Iterator<Item = (u64, &'a AssetObject)>) {
+        self.0.reserve(count);
+        for (instance, obj) in objects {
+            self.0.insert(obj.symbol.clone(), instance);
         }
     }
 }
@@ -85,6 +109,15 @@ impl Index<AccountBalanceObject> for BalancesByOwner {
             self.insert(instance, new);
         }
     }
+    fn bulk_insert<'a>(&mut self, count: usize, objects: impl Iterator<Item = (u64, &'a AccountBalanceObject)>) {
+        self.by_key.reserve(count);
+        let mut by_owner = Vec::with_capacity(count);
+        for (instance, obj) in objects {
+            self.by_key.insert((obj.owner, obj.asset_type), instance);
+            by_owner.push((obj.owner, obj.asset_type, instance));
+        }
+        extend_sorted(&mut self.by_owner, by_owner);
+    }
 }
 
 /// Recent transactions by id (de-duplication) and by expiration (for clearing).
@@ -101,6 +134,15 @@ impl Index<TransactionHistoryObject> for RecentTransactions {
     fn remove(&mut self, instance: u64, obj: &TransactionHistoryObject) {
         self.by_id.remove(&obj.trx_id);
         self.by_expiration.remove(&(obj.expiration.0, instance));
+    }
+    fn bulk_insert<'a>(&mut self, count: usize, objects: impl Iterator<Item = (u64, &'a TransactionHistoryObject)>) {
+        self.by_id.reserve(count);
+        let mut by_expiration = Vec::with_capacity(count);
+        for (instance, obj) in objects {
+            self.by_id.insert(obj.trx_id, instance);
+            by_expiration.push((obj.expiration.0, instance));
+        }
+        extend_sorted(&mut self.by_expiration, by_expiration);
     }
 }
 
@@ -119,6 +161,11 @@ impl Index<BalanceObject> for GenesisBalancesByOwner {
             self.remove(instance, old);
             self.insert(instance, new);
         }
+    }
+    fn bulk_insert<'a>(&mut self, count: usize, objects: impl Iterator<Item = (u64, &'a BalanceObject)>) {
+        let mut entries = Vec::with_capacity(count);
+        entries.extend(objects.map(|(instance, obj)| (obj.owner, instance)));
+        extend_sorted(&mut self.0, entries);
     }
 }
 
@@ -193,6 +240,18 @@ impl Index<LimitOrderObject> for LimitOrderIndex {
             self.insert(instance, new);
         }
     }
+    fn bulk_insert<'a>(&mut self, count: usize, objects: impl Iterator<Item = (u64, &'a LimitOrderObject)>) {
+        let (mut by_price, mut by_seller, mut by_expiration) =
+            (Vec::with_capacity(count), Vec::with_capacity(count), Vec::with_capacity(count));
+        for (instance, obj) in objects {
+            by_price.push(BookKey::of(instance, obj));
+            by_seller.push((obj.seller, instance));
+            by_expiration.push((obj.expiration.0, instance));
+        }
+        extend_sorted(&mut self.by_price, by_price);
+        extend_sorted(&mut self.by_seller, by_seller);
+        extend_sorted(&mut self.by_expiration, by_expiration);
+    }
 }
 
 /// Account statistics with fees waiting for the next maintenance, ordered by account name (the
@@ -222,6 +281,10 @@ impl Index<AccountStatisticsObject> for PendingFeeAccounts {
             self.insert(instance, new);
         }
     }
+    fn bulk_insert<'a>(&mut self, _count: usize, objects: impl Iterator<Item = (u64, &'a AccountStatisticsObject)>) {
+        let pending = objects.filter(|(_, s)| Self::has_pending(s)).map(|(i, s)| (s.name.clone(), i)).collect();
+        extend_sorted(&mut self.0, pending);
+    }
 }
 
 /// Vesting balances by owner, for listing an account's vesting balances in id order.
@@ -245,6 +308,16 @@ impl Index<VestingBalanceObject> for VestingByOwner {
             self.insert(instance, new);
         }
     }
+    fn bulk_insert<'a>(&mut self, count: usize, objects: impl Iterator<Item = (u64, &'a VestingBalanceObject)>) {
+        let mut entries = Vec::with_capacity(count);
+        entries.extend(objects.map(|(instance, obj)| (obj.owner, instance)));
+        extend_sorted(&mut self.0, entries);
+    }
+}
+
+/// Join a scoped builder thread; a panic in it is a bug, passed on unchanged.
+fn join_builder<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
 }
 
 /// The key of the debt-position index (`market_object.hpp:239-244` `by_collateral`): by debt
@@ -482,10 +555,17 @@ macro_rules! state {
             pub fn visit_arenas<V: crate::snapshot::ArenaVisitor>(&self, v: &mut V) {
                 $( v.visit(stringify!($field), &self.$field); )*
             }
-            /// Build a state arena by arena, in state-hash order, with `b` (snapshots).
-            pub fn build_arenas<B: crate::snapshot::ArenaBuilder>(b: &mut B, state_hash: StateHash) -> Result<State, B::Error> {
-                // Fields outside the arenas (per-block scratch) start empty, as between blocks.
-                Ok(State { $( $field: b.build(stringify!($field))?, )* state_hash, ..Default::default() })
+            /// The arena names in state-hash order (snapshots name their arenas with these).
+            pub const ARENA_NAMES: &'static [&'static str] = &[$( stringify!($field) ),*];
+            /// Build a state with `b`, every arena on its own scoped thread (they are independent,
+            /// so a restore uses every core); the first error in state-hash order wins.
+            pub fn build_arenas<B: crate::snapshot::ArenaBuilder>(b: &B, state_hash: StateHash) -> Result<State, B::Error> {
+                std::thread::scope(|s| {
+                    $( let $field = s.spawn(|| -> Result<$arena, B::Error> { b.build(stringify!($field)) }); )*
+                    $( let $field = join_builder($field); )*
+                    // Fields outside the arenas (per-block scratch) start empty, as between blocks.
+                    Ok(State { $( $field: $field?, )* state_hash, ..Default::default() })
+                })
             }
         }
     };
