@@ -52,6 +52,37 @@ fn every_arena_populated() -> Chain {
         balance: Asset::core(42),
         ..Default::default()
     });
+    let mut feeds = std::collections::BTreeMap::new();
+    feeds.insert(AccountId(17), (TimePointSec(900), PriceFeedWithIcr::default()));
+    s.bitasset_data.create(|i| AssetBitassetDataObject {
+        id: AssetBitassetDataId(i),
+        asset_id: AssetId(1),
+        feeds,
+        settlement_fund: 9,
+        // Never expires, so the end-of-block feed step leaves this asset-less object alone.
+        current_feed_publication_time: TimePointSec(u32::MAX),
+        ..Default::default()
+    });
+    let usd = |amount| Asset { amount, asset_id: AssetId(1) };
+    s.call_orders.create(|i| CallOrderObject {
+        id: CallOrderId(i),
+        borrower: AccountId(17),
+        collateral: 1_000,
+        debt: 50,
+        call_price: Price { base: Asset::core(1), quote: usd(1) },
+        target_collateral_ratio: Some(1_800),
+    });
+    s.force_settlements.create(|i| ForceSettlementObject {
+        id: ForceSettlementId(i),
+        owner: AccountId(17),
+        balance: usd(5),
+        settlement_date: TimePointSec(3_000),
+    });
+    s.collateral_bids.create(|i| CollateralBidObject {
+        id: CollateralBidId(i),
+        bidder: AccountId(17),
+        inv_swan_price: Price { base: Asset::core(300), quote: usd(20) },
+    });
     s.statistics.modify(0, |st| st.pending_fees = 11);
     s.seal_block_hash();
     let mut counts = Counts(Vec::new());
