@@ -570,3 +570,32 @@ fn invariants_catch_a_corrupted_state() {
     let e = check_invariants(&s.chain.state).unwrap_err();
     assert!(e.contains("current_supply 2000 but 2001 is held"), "{e}");
 }
+
+#[test]
+fn global_settlement_cancels_pending_requests() {
+    let mut s = setup();
+    s.ok(s.settle_op(s.carol, 100));
+    assert_eq!(s.requests().len(), 1);
+    // The request waits for its date; the global settlement's block cancels and refunds it.
+    s.ok(s.global_settle_op(s.nathan, 1, 20));
+    assert!(s.requests().is_empty());
+    assert_eq!(s.balance(s.carol, s.usd), 100);
+    let cancelled = s
+        .chain
+        .block_virtual_ops
+        .iter()
+        .any(|o| matches!(o, Operation::AssetSettleCancel(c) if c.amount == s.usd(100)));
+    assert!(cancelled);
+}
+
+#[test]
+fn settling_a_disabled_asset_is_allowed_after_global_settlement() {
+    let mut s = setup_flags(options(), false, flags::DISABLE_FORCE_SETTLE);
+    s.publish(100, 1000);
+    s.borrow(s.alice, 30_000, 1000);
+    s.ok(s.global_settle_op(s.nathan, 1, 20));
+    // 100 USD × 20000/1000 = 2000 core; MCOP 15 core/USD keeps 1500 for the settler.
+    s.ok(s.settle_op(s.alice, 100));
+    assert_eq!(s.balance(s.alice, CORE_ASSET), FUNDS - 20_000 + 1500);
+    assert_eq!(s.collateral_fees(), 500);
+}
