@@ -136,6 +136,8 @@ pub enum Rejection {
     LimitOrderUpdateInvalid { order: ledger::ids::LimitOrderId, reason: String },
     #[error("{0}")]
     Bitasset(#[from] crate::bitasset::BitassetError),
+    #[error("{0}")]
+    Settle(#[from] crate::bitasset::force_settle::SettleError),
 }
 
 impl Rejection {
@@ -198,6 +200,7 @@ impl Rejection {
             NotOrderOwner { .. } => "limit_order_owner_mismatch",
             LimitOrderUpdateInvalid { .. } => "limit_order_update_invalid",
             Bitasset(e) => e.code(),
+            Settle(e) => e.code(),
         }
     }
 }

@@ -54,6 +54,7 @@ fn setup_with(options: BitassetOptions) -> Bit {
         (id(&chain, "init0"), id(&chain, "init1"), id(&chain, "init2"), id(&chain, "nathan"));
     for who in [alice, bob, carol, nathan] {
         adjust_balance(&mut chain.state, who, Asset::core(FUNDS)).unwrap();
+        chain.state.asset_dynamic.modify(0, |d| d.current_supply += FUNDS);
     }
     let mut b = Bit { chain, usd: AssetId(0), alice, bob, carol, nathan, nonce: 0 };
     b.next_block();
@@ -101,6 +102,7 @@ impl Bit {
         };
         let t = self.chain.slot_time(1);
         let (_, mut outcomes) = self.chain.produce_block(t, &[tx], None).unwrap();
+        engine::bitasset::invariants::check_invariants(&self.chain.state).unwrap();
         outcomes.pop().unwrap()
     }
 
@@ -111,6 +113,7 @@ impl Bit {
     fn next_block(&mut self) {
         let t = self.chain.slot_time(1);
         self.chain.produce_block(t, &[], None).unwrap();
+        engine::bitasset::invariants::check_invariants(&self.chain.state).unwrap();
     }
 
     fn usd(&self, amount: i64) -> Asset {

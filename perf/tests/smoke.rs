@@ -49,3 +49,14 @@ fn sigcheck_counts_recoveries_on_every_thread() {
     assert!(r.ours_single.per_sec() > 0.0 && r.raw_single.per_sec() > 0.0 && r.ratio() > 0.0);
     assert!(r.to_string().starts_with("Benchmark: verify "));
 }
+
+#[test]
+fn margin_bench_calls_exactly_the_callable_positions() {
+    use perf::margin::{run_margin_bench, MarginBenchConfig};
+    let r = run_margin_bench(MarginBenchConfig { healthy: 300, callable: 40 });
+    assert_eq!(r.positions_called, 40);
+    // Each called position fills one 1000 USD order: two fill_order ops per call.
+    assert_eq!(r.fills, 80);
+    assert_eq!(r.book_orders, 45);
+    assert!(r.to_string().contains("positions called 40"));
+}

@@ -322,6 +322,7 @@ pub fn apply_publish_feed(
     update_median_feeds(state, op.asset_id, ctx.now);
     let new = state.bitasset_data.get(instance).expect("exists").current_feed.clone();
     if !margin_call_params_equal(&old, &new) {
+        super::revival::revive_on_feed(state, op.asset_id)?;
         super::margin::check_call_orders(state, op.asset_id, true)?;
     }
     Ok(OperationResult::default())

@@ -24,6 +24,10 @@ use ledger::objects::CallOrderObject;
 /// `a × p` rounded down (or up), saturating at the maximum supply instead of failing: the
 /// inputs here are positions and orders that already fit, so saturation only guards bugs.
 pub(crate) fn conv(a: Asset, p: &Price, round_up: bool) -> i64 {
+    // A zero other side (a prediction market resolved to nothing, an emptied fund) gives 0.
+    if (if a.asset_id == p.base.asset_id { p.quote.amount } else { p.base.amount }) == 0 {
+        return 0;
+    }
     let r = if round_up { p.mul_ceil(a) } else { p.mul_floor(a) };
     r.map_or(MAX_SHARE_SUPPLY, |x| x.amount)
 }
@@ -193,8 +197,8 @@ fn best_bid_at_least(state: &State, debt: AssetId, collateral: AssetId, min: &Pr
 /// Where the settle branch matches callable positions against pending force settlements once
 /// no limit order can take them (CORE-2481, `match_force_settlements`). Returns whether any
 /// position was filled. Until force settlement exists there is nothing to match.
-fn match_force_settlements(_state: &mut State, _asset: AssetId) -> Result<bool, Rejection> {
-    Ok(false)
+fn match_force_settlements(state: &mut State, asset: AssetId) -> Result<bool, Rejection> {
+    super::force_settle::match_force_settlements(state, asset)
 }
 
 /// `check_call_orders` (`db_market.cpp:2079-2432`): while the least collateralized position of

@@ -29,8 +29,11 @@
 
 pub mod call_order;
 pub mod feeds;
+pub mod force_settle;
 pub mod global_settle;
+pub mod invariants;
 pub mod margin;
+pub mod revival;
 pub mod wide;
 
 use crate::state::State;

@@ -501,7 +501,12 @@ pub fn market_fee_of(asset: &AssetObject, received: i64, is_maker: bool) -> i64 
 /// `pay_market_fees`: charge the fee on what the seller receives and split it: the network's
 /// share to the committee account, the referral reward to referrer and registrar, the rest to
 /// the asset's accumulated fees. Returns the whole fee.
-fn pay_market_fees(state: &mut State, seller: AccountId, receives: Asset, is_maker: bool) -> Result<Asset, Rejection> {
+pub(crate) fn pay_market_fees(
+    state: &mut State,
+    seller: AccountId,
+    receives: Asset,
+    is_maker: bool,
+) -> Result<Asset, Rejection> {
     let asset = state.asset(receives.asset_id).expect("order assets exist").clone();
     let fee = market_fee_of(&asset, receives.amount, is_maker);
     if fee <= 0 {

@@ -299,6 +299,21 @@ pub fn apply_operation(state: &mut State, ctx: &Context, op: &Operation) -> Resu
             charge_fee(state, &fee);
             crate::bitasset::call_order::apply_update(state, o, plan)?
         }
+        Operation::AssetSettle(o) => {
+            crate::bitasset::force_settle::evaluate_settle(state, o)?;
+            charge_fee(state, &fee);
+            crate::bitasset::force_settle::apply_settle(state, ctx.now, o)?
+        }
+        Operation::AssetGlobalSettle(o) => {
+            crate::bitasset::force_settle::evaluate_global_settle(state, o)?;
+            charge_fee(state, &fee);
+            crate::bitasset::force_settle::apply_global_settle(state, o)?
+        }
+        Operation::BidCollateral(o) => {
+            let existing = crate::bitasset::revival::evaluate_bid(state, o)?;
+            charge_fee(state, &fee);
+            crate::bitasset::revival::apply_bid(state, o, existing)?
+        }
         other => {
             return Err(Rejection::Unsupported { op: other.name(), reason: "its evaluator arrives with a later issue" })
         }
