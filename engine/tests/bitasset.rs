@@ -805,3 +805,27 @@ fn user_issued_asset_refuses_market_only_permission_bits() {
         other => panic!("expected asset_update_forbidden, got {other:?}"),
     }
 }
+
+#[test]
+fn disabling_force_settlement_refunds_pending_requests() {
+    let mut b = setup();
+    b.update_options(|o| o.issuer_permissions |= flags::DISABLE_FORCE_SETTLE).unwrap();
+    b.publish(100, 1000);
+    b.borrow(b.alice, 10_000, 100, None);
+    let settle = Operation::AssetSettle(AssetSettleOp { account: b.alice, amount: b.usd(40), ..Default::default() });
+    b.ok(settle);
+    assert_eq!(b.chain.state.balance(b.alice, b.usd), 60);
+    assert_eq!(b.chain.state.force_settlements.len(), 1);
+    let applied = b.update_options(|o| o.flags |= flags::DISABLE_FORCE_SETTLE).unwrap();
+    assert_eq!(b.chain.state.force_settlements.len(), 0);
+    assert_eq!(b.chain.state.balance(b.alice, b.usd), 100);
+    let cancels: Vec<_> = applied
+        .virtual_ops
+        .iter()
+        .filter_map(|o| match o {
+            Operation::AssetSettleCancel(c) => Some((c.account, c.amount)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(cancels, vec![(b.alice, b.usd(40))]);
+}

@@ -202,8 +202,24 @@ pub fn evaluate_update(state: &State, op: &AssetUpdateOp) -> Result<(), Rejectio
     check_options(state, new)
 }
 
-pub fn apply_update(state: &mut State, op: &AssetUpdateOp) -> OperationResult {
+pub fn apply_update(state: &mut State, op: &AssetUpdateOp) -> Result<OperationResult, Rejection> {
     let asset = op.asset_to_update;
+    let old_flags = state.asset(asset).map_or(0, |a| a.options.flags);
+    let newly = |bit: u16| op.new_options.flags & bit != 0 && old_flags & bit == 0;
+    // Disabling force settlement refunds every pending request; disabling collateral bidding
+    // refunds every bid (`asset_update_evaluator::do_apply`).
+    if newly(flags::DISABLE_FORCE_SETTLE) {
+        let pending: Vec<u64> = state.force_settlements.index().of_asset(asset).collect();
+        for instance in pending {
+            crate::bitasset::force_settle::cancel_settle_order(state, instance)?;
+        }
+    }
+    if newly(flags::DISABLE_COLLATERAL_BIDDING) {
+        let bids: Vec<u64> = state.collateral_bids.index().of_asset(asset).collect();
+        for instance in bids {
+            crate::bitasset::revival::cancel_bid(state, instance, true)?;
+        }
+    }
     let old_cer = state.asset(asset).map(|a| a.options.core_exchange_rate);
     let cer_changed =
         op.extensions.skip_core_exchange_rate.is_none() && old_cer != Some(op.new_options.core_exchange_rate);
@@ -224,7 +240,7 @@ pub fn apply_update(state: &mut State, op: &AssetUpdateOp) -> OperationResult {
             a.precision = p;
         }
     });
-    OperationResult::default()
+    Ok(OperationResult::default())
 }
 
 pub fn evaluate_update_issuer(state: &State, op: &AssetUpdateIssuerOp) -> Result<(), Rejection> {

@@ -211,7 +211,7 @@ pub fn apply_operation(state: &mut State, ctx: &Context, op: &Operation) -> Resu
         Operation::AssetUpdate(o) => {
             asset::evaluate_update(state, o)?;
             charge_fee(state, &fee);
-            asset::apply_update(state, o)
+            asset::apply_update(state, o)?
         }
         Operation::AssetUpdateIssuer(o) => {
             asset::evaluate_update_issuer(state, o)?;
