@@ -128,3 +128,94 @@ fn margin_call_after_feed_drop_appears_as_fill_order_virtual_ops() {
     let bad = &run.query(&json!({"bitasset_data": "USD"}))["bitasset_data"];
     assert_eq!(bad["current_feed"]["settlement_price"]["quote"]["amount"], 1200);
 }
+
+/// The settlement operations through the binary: the issuer globally settles `USD` at
+/// 100 USD / 1000 core (op 18), the holder settles 100 USD from the fund (op 17), and a bid to
+/// take over the debt (op 45) is placed. Pins their JSON results and the `bitasset_data` query.
+#[test]
+fn global_settlement_fund_and_bid_through_apply() {
+    let g: GenesisState = serde_json::from_str(DEV_GENESIS_JSON).unwrap();
+    let t0 = g.initial_timestamp;
+    let key = dev_key("nathan").public_key();
+    let claim = Operation::BalanceClaim(BalanceClaimOp {
+        deposit_to_account: NATHAN,
+        balance_to_claim: BalanceId(0),
+        balance_owner_key: key,
+        total_claimed: Asset::core(10_000_000_000_000),
+        ..Default::default()
+    });
+    let create = Operation::AssetCreate(AssetCreateOp {
+        issuer: NATHAN,
+        symbol: "USD".into(),
+        precision: 4,
+        common_options: AssetOptions {
+            core_exchange_rate: Price::new(Asset::core(10), Asset::new(1, USD)),
+            issuer_permissions: flags::DEFAULT_UIA_ASSET_ISSUER_PERMISSION | flags::GLOBAL_SETTLE,
+            ..Default::default()
+        },
+        bitasset_opts: Some(BitassetOptions { short_backing_asset: CORE_ASSET, ..Default::default() }),
+        ..Default::default()
+    });
+    let producers = Operation::AssetUpdateFeedProducers(AssetUpdateFeedProducersOp {
+        issuer: NATHAN,
+        asset_to_update: USD,
+        new_feed_producers: [NATHAN].into_iter().collect(),
+        ..Default::default()
+    });
+    let borrow = Operation::CallOrderUpdate(CallOrderUpdateOp {
+        funding_account: NATHAN,
+        delta_collateral: Asset::core(20_000),
+        delta_debt: Asset::new(1000, USD),
+        ..Default::default()
+    });
+    let global_settle = Operation::AssetGlobalSettle(AssetGlobalSettleOp {
+        issuer: NATHAN,
+        asset_to_settle: USD,
+        settle_price: Price::new(Asset::new(100, USD), Asset::core(1000)),
+        ..Default::default()
+    });
+    let settle =
+        Operation::AssetSettle(AssetSettleOp { account: NATHAN, amount: Asset::new(100, USD), ..Default::default() });
+    let bid = Operation::BidCollateral(BidCollateralOp {
+        bidder: NATHAN,
+        additional_collateral: Asset::core(5_000),
+        debt_covered: Asset::new(900, USD),
+        ..Default::default()
+    });
+    let exp = t0.plus(3600);
+    let mut genesis_json: Value = serde_json::from_str(DEV_GENESIS_JSON).unwrap();
+    genesis_json["initial_balances"] = json!([{
+        "owner": ledger::crypto::address_text(&key.address(), "TEST"),
+        "asset_symbol": "BTS",
+        "amount": 10_000_000_000_000i64,
+    }]);
+    let scenario = json!({
+        "genesis": genesis_json,
+        "chain_id": hex::encode(common::dev_chain_id().0),
+        "blocks": [
+            {"timestamp": t0.plus(5).to_string(), "transactions": [tx(&g, exp, vec![claim, create, producers])]},
+            {"timestamp": t0.plus(25).to_string(), "transactions": [tx(&g, exp, vec![feed(1000), borrow])]},
+            {"timestamp": t0.plus(30).to_string(), "transactions": [tx(&g, exp, vec![global_settle])]},
+            {"timestamp": t0.plus(35).to_string(), "transactions": [tx(&g, exp, vec![settle, bid])]},
+        ],
+        "query": [{"call_orders": "USD"}, {"bitasset_data": "USD"}],
+    });
+    let run = apply(&scenario);
+    assert_eq!(run.status, 0, "{}\n{:#?}", run.stderr, run.lines);
+    for b in 1..=4 {
+        assert_eq!(run.trx(b, 0)["ok"], true, "{:#?}", run.lines);
+    }
+    // Settling 100 USD of the 1000 pays 100 × 10,000 / 1000 = 1000 core from the fund, with no
+    // collateral fee: the fund's 10 core/USD is below the 15 core/USD the margin-call price gives.
+    let settled = &run.trx(4, 0)["operation_results"][0];
+    assert_eq!(settled[0], 5, "extendable_operation_result");
+    assert_eq!(settled[1]["paid"], json!([{"amount": 100, "asset_id": "1.3.1"}]));
+    assert_eq!(settled[1]["received"], json!([{"amount": 1000, "asset_id": "1.3.0"}]));
+    assert_eq!(run.trx(4, 0)["operation_results"][1], json!([0, {}]), "bid_collateral returns void");
+    // The position paid 1000 USD × 10 core/USD = 10,000 core into the fund and was closed.
+    assert_eq!(run.query(&json!({"call_orders": "USD"}))["call_orders"], json!([]));
+    let bad = &run.query(&json!({"bitasset_data": "USD"}))["bitasset_data"];
+    assert_eq!(bad["settlement_price"]["base"], json!({"amount": 1000, "asset_id": "1.3.1"}));
+    assert_eq!(bad["settlement_price"]["quote"], json!({"amount": 10_000, "asset_id": "1.3.0"}));
+    assert_eq!(bad["settlement_fund"], 9_000);
+}
