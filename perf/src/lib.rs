@@ -3,5 +3,6 @@
 pub mod fees;
 pub mod hundred_k;
 pub mod margin;
+pub mod margin_flow;
 pub mod matching;
 pub mod sigcheck;

@@ -92,7 +92,7 @@ impl fmt::Display for MarginReport {
 const DEBT: i64 = 1000;
 
 /// `n` borrower accounts written into the arenas.
-fn accounts(state: &mut State, n: usize) -> Vec<AccountId> {
+pub(crate) fn accounts(state: &mut State, n: usize) -> Vec<AccountId> {
     (0..n)
         .map(|k| {
             let id = AccountId(state.accounts.next_instance());
@@ -118,7 +118,7 @@ fn accounts(state: &mut State, n: usize) -> Vec<AccountId> {
         .collect()
 }
 
-fn tx(chain: &Chain, ops: Vec<Operation>, nonce: u32) -> SignedTransaction {
+pub(crate) fn tx(chain: &Chain, ops: Vec<Operation>, nonce: u32) -> SignedTransaction {
     SignedTransaction {
         transaction: Transaction {
             expiration: chain.head_time().plus(60 + nonce),
@@ -129,7 +129,7 @@ fn tx(chain: &Chain, ops: Vec<Operation>, nonce: u32) -> SignedTransaction {
     }
 }
 
-fn block(chain: &mut Chain, txs: &[SignedTransaction]) -> (Duration, Vec<engine::chain::Applied>) {
+pub(crate) fn block(chain: &mut Chain, txs: &[SignedTransaction]) -> (Duration, Vec<engine::chain::Applied>) {
     let t = chain.slot_time(1);
     let start = Instant::now();
     let (_, outcomes) = chain.produce_block(t, txs, None).expect("the block applies");
@@ -137,7 +137,7 @@ fn block(chain: &mut Chain, txs: &[SignedTransaction]) -> (Duration, Vec<engine:
     (took, outcomes.into_iter().map(|o| o.expect("bench transactions apply")).collect())
 }
 
-fn feed(usd: AssetId, publisher: AccountId, core_per_100: i64) -> Operation {
+pub(crate) fn feed(usd: AssetId, publisher: AccountId, core_per_100: i64) -> Operation {
     Operation::AssetPublishFeed(AssetPublishFeedOp {
         publisher,
         asset_id: usd,
@@ -152,7 +152,7 @@ fn feed(usd: AssetId, publisher: AccountId, core_per_100: i64) -> Operation {
 }
 
 /// Build the chain up to (not including) the feed drop: USD, its feed, the positions and the book.
-fn prepare(cfg: &MarginBenchConfig) -> (Chain, AssetId, AccountId, usize) {
+pub(crate) fn prepare(cfg: &MarginBenchConfig) -> (Chain, AssetId, AccountId, usize) {
     let genesis = GenesisState::dev();
     let state = engine::genesis::build(&genesis, ChainId([0; 32])).expect("the dev genesis builds");
     let mut chain = Chain::new(state);

@@ -5,6 +5,7 @@
 use super::CliError;
 use clap::{Args, Subcommand};
 use perf::margin::{run_margin_bench, MarginBenchConfig};
+use perf::margin_flow::{run_margin_flow, FlowConfig};
 
 /// The BitAsset benchmarks, as `graphene bench` subcommands.
 #[derive(Subcommand)]
@@ -21,6 +22,20 @@ pub struct MarginArgs {
     /// Positions the feed drop makes callable.
     #[arg(long, default_value_t = 1_000)]
     pub callable: usize,
+    /// Instead of the feed drop, run this many limit orders of the matching mix through the engine
+    /// in the margin-callable market (`--healthy` positions far above the maintenance ratio plus
+    /// `--near` that the alternating feed makes callable); prints orders/s.
+    #[arg(long, value_name = "ORDERS")]
+    pub flow: Option<usize>,
+    /// Positions near the maintenance ratio in `--flow` mode.
+    #[arg(long, default_value_t = 2_000)]
+    pub near: usize,
+    /// Orders per block in `--flow` mode.
+    #[arg(long, default_value_t = 500)]
+    pub per_block: usize,
+    /// Seed of the `--flow` order stream.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
     /// Print the report as one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -28,6 +43,25 @@ pub struct MarginArgs {
 
 pub fn run(cmd: MarginBenchCmd) -> Result<(), CliError> {
     match cmd {
+        MarginBenchCmd::Margin(a) if a.flow.is_some() => {
+            let cfg = FlowConfig {
+                healthy: a.healthy,
+                near: a.near,
+                orders: a.flow.unwrap_or_default(),
+                per_block: a.per_block,
+                seed: a.seed,
+            };
+            if cfg.per_block == 0 {
+                return Err(CliError::Usage("--per-block must be at least 1".into()));
+            }
+            let report = run_margin_flow(cfg);
+            if a.json {
+                println!("{}", report.to_json());
+            } else {
+                println!("{report}");
+            }
+            Ok(())
+        }
         MarginBenchCmd::Margin(a) => {
             let report = run_margin_bench(MarginBenchConfig { healthy: a.healthy, callable: a.callable });
             if a.json {
