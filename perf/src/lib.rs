@@ -4,3 +4,4 @@ pub mod fees;
 pub mod hundred_k;
 pub mod matching;
 pub mod sigcheck;
+pub mod workload;
