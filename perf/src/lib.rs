@@ -3,5 +3,6 @@
 pub mod fees;
 pub mod hundred_k;
 pub mod matching;
+pub mod report;
 pub mod sigcheck;
 pub mod workload;
