@@ -3,6 +3,7 @@
 pub mod fees;
 pub mod hundred_k;
 pub mod matching;
+pub mod node;
 pub mod report;
 pub mod sigcheck;
 pub mod workload;

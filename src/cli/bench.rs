@@ -11,6 +11,10 @@ pub enum BenchCmd {
     /// The matching engine alone: one order book, a seeded limit/cancel/marketable stream;
     /// throughput, open-loop latency percentiles, and optionally a comparison with lobster.
     Matching(MatchingArgs),
+    /// The whole node path with every check on: signed transfers and limit orders from K
+    /// submitter threads through the pipeline (verify, single writer, journal fsync, events);
+    /// sustained tx/s, confirmation latency, CPU per stage, block fill; `--rates` for open loop.
+    Node(super::bench_node::NodeArgs),
     #[command(flatten)]
     Fees(super::bench_fees::FeesBenchCmd),
     #[command(flatten)]
@@ -39,6 +43,7 @@ pub struct MatchingArgs {
 pub fn run(cmd: BenchCmd) -> Result<(), CliError> {
     match cmd {
         BenchCmd::Matching(args) => run_matching(args),
+        BenchCmd::Node(args) => super::bench_node::run(args),
         BenchCmd::Fees(cmd) => super::bench_fees::run(cmd),
         BenchCmd::Core(cmd) => super::bench_core::run(cmd),
     }

@@ -4,6 +4,7 @@ pub mod apply;
 pub mod bench;
 pub mod bench_core;
 pub mod bench_fees;
+pub mod bench_node;
 pub mod key;
 pub mod node;
 pub mod replay;

@@ -137,6 +137,11 @@ pub(super) fn apply(
                 std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
                 break;
             }
+            // recv_deadline hands out a waiting message even past the deadline: check first, or
+            // a steady stream would keep the block open forever.
+            if Instant::now() >= deadline {
+                break;
+            }
             match rx.recv_deadline(deadline) {
                 Ok(v) if b.bytes + v.size > plan.block_bytes_max && !open.is_empty() => carry = Some(v),
                 Ok(v) => push(&mut open, &mut b, v),
