@@ -168,6 +168,7 @@ impl Ticket {
     }
 
     /// The outcome, waiting at most `timeout`.
+    #[cfg(not(loom))]
     pub fn wait_timeout(&mut self, timeout: Duration) -> Option<Outcome> {
         self.receiver.wait_timeout(timeout).map(|o| o.unwrap_or(Err(Refused::Abandoned)))
     }
