@@ -77,6 +77,8 @@ pub struct LatencyRow {
     pub p999_ns: u64,
     pub max_ns: u64,
     pub hgrm: Option<PathBuf>,
+    /// The latencies (nanoseconds), for `.hgrm` files and plots.
+    pub histogram: Histogram<u64>,
 }
 
 /// The lobster comparison on the cancel+new stream.
@@ -334,6 +336,7 @@ fn measure_rate(cfg: &MatchingBenchConfig, cmds: &[Cmd], rate: u64, step: usize)
         p999_ns: hist.value_at_quantile(0.999),
         max_ns: hist.max(),
         hgrm,
+        histogram: hist,
     })
 }
 

@@ -38,6 +38,9 @@ pub struct MatchingArgs {
     /// Write one HdrHistogram `.hgrm` percentile file per latency step into this directory.
     #[arg(long, value_name = "DIR")]
     pub hgrm_dir: Option<PathBuf>,
+    /// Draw the latency distribution of every offered rate into this SVG file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
 }
 
 pub fn run(cmd: BenchCmd) -> Result<(), CliError> {
@@ -64,9 +67,13 @@ fn run_matching(args: MatchingArgs) -> Result<(), CliError> {
         perf::matching::run_matching_bench(cfg).map_err(|e| CliError::Failed(format!("matching bench: {e}")))?;
     print!("{report}");
     if let Some(path) = &args.json {
-        let text = serde_json::to_string_pretty(&report.to_json()).map_err(|e| CliError::Failed(e.to_string()))?;
-        std::fs::write(path, text + "\n")
-            .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
+        perf::report::write_json(path, &report.to_json()).map_err(|e| CliError::Failed(e.to_string()))?;
+    }
+    if let Some(path) = &args.plot {
+        let series: Vec<_> =
+            report.latency.iter().map(|r| (format!("{} ops/s offered", r.offered_per_sec), &r.histogram)).collect();
+        perf::report::plot_latency(path, "graphene bench matching: latency per command", &series)
+            .map_err(|e| CliError::Failed(e.to_string()))?;
     }
     Ok(())
 }
