@@ -317,11 +317,11 @@ impl Generator {
         let to = ((from as u64 + step) % a) as usize;
         // Grows by one every EXPIRATION_SPREAD transactions: with the expiration, unique.
         let amount = 1 + (n / u64::from(EXPIRATION_SPREAD)) as i64;
-        if rng.next_u64() % 100 < u64::from(self.orders_percent) {
+        if rng.chance(u64::from(self.orders_percent)) {
             let size = 1_000 + amount;
             // Within ±5 % of 1:1 either way, so about half of the orders cross.
             let other = size - size / 20 + (rng.next_u64() % (size as u64 / 10 + 1)) as i64;
-            let (sell, receive) = if rng.next_u64() % 2 == 0 {
+            let (sell, receive) = if rng.chance(50) {
                 (Asset::new(size, self.load_asset), Asset::core(other))
             } else {
                 (Asset::core(size), Asset::new(other, self.load_asset))

@@ -64,7 +64,7 @@ fn transfers_from_four_threads_are_all_confirmed_and_match_sequential_applicatio
 
     // Exact balances: every account started with FUNDING and moved exactly its transfers.
     let reference = LoadChain::setup(ACCOUNTS).unwrap();
-    let mut expected = vec![FUNDING; ACCOUNTS];
+    let mut expected = [FUNDING; ACCOUNTS];
     for n in 0..200 {
         let Kind::Transfer { from, to, amount } = gen.kind(n) else { panic!("a transfer-only mix") };
         expected[from] -= amount + reference.transfer_fee;
