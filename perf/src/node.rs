@@ -139,14 +139,13 @@ impl StepReport {
         self.offered_per_sec.map_or("closed loop".into(), |r| format!("{r} tx/s offered"))
     }
 
-    /// Transactions per second of pipeline CPU over recoveries per second of one core (the
-    /// all-core ceiling over `cores`): the efficiency of the path, whatever else the machine ran.
-    pub fn per_core_ratio(&self, ceiling: f64, cores: usize) -> f64 {
-        let per_core_ceiling = ceiling / cores.max(1) as f64;
+    /// Transactions per CPU second of the whole pipeline over recoveries per CPU second of one
+    /// thread: the efficiency of the path, whatever else the machine ran meanwhile.
+    pub fn per_core_ratio(&self, per_core_ceiling: f64) -> f64 {
         1.0 / self.cpu_per_tx().as_secs_f64().max(1e-12) / per_core_ceiling.max(1e-9)
     }
 
-    fn to_json(&self, ceiling: f64, cores: usize) -> serde_json::Value {
+    fn to_json(&self, ceiling: f64, per_core_ceiling: f64) -> serde_json::Value {
         let (mean_txs, max_txs, fill) = self.fill();
         let stages: Vec<_> = self
             .stages
@@ -164,7 +163,7 @@ impl StepReport {
             "tps": self.tps(), "drained_tps": self.drained_tps(),
             "ratio_to_sigcheck_ceiling": self.tps() / ceiling.max(1e-9),
             "cpu_us_per_tx": self.cpu_per_tx().as_secs_f64() * 1e6,
-            "ratio_per_core_to_sigcheck_per_core": self.per_core_ratio(ceiling, cores),
+            "ratio_per_cpu_second_to_sigcheck": self.per_core_ratio(per_core_ceiling),
             "latency": self.percentiles().to_json_us(),
             "fsync": Percentiles::of(&self.fsync).to_json_us(),
             "blocks": self.blocks.len(), "txs_per_block_mean": mean_txs, "txs_per_block_max": max_txs,
@@ -180,6 +179,8 @@ pub struct NodeBenchReport {
     pub config: NodeBenchConfig,
     pub block_interval: Duration,
     pub ceiling: f64,
+    /// Recoveries per CPU second of one thread (measured), or the ceiling over the cores (given).
+    pub per_core_ceiling: f64,
     pub ceiling_measured: bool,
     pub setup: Duration,
     pub signed: usize,
@@ -207,12 +208,12 @@ pub fn run_node_bench(cfg: &NodeBenchConfig) -> Result<NodeBenchReport, NodeBenc
         return Err(NodeBenchError::Config("need at least 2 accounts, 1 submitter and a non-zero duration".into()));
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let (ceiling, ceiling_measured) = match cfg.sigcheck_ceiling {
-        Some(c) => (c, false),
+    let (ceiling, per_core_ceiling, ceiling_measured) = match cfg.sigcheck_ceiling {
+        Some(c) => (c, c / cores as f64, false),
         None => {
             let r = crate::sigcheck::run_sigcheck(&crate::sigcheck::SigcheckConfig { recoveries: 10_000, threads: 0 })
                 .map_err(|e| NodeBenchError::Io(e.to_string()))?;
-            (r.ours_parallel.per_sec(), true)
+            (r.ours_parallel.per_sec(), r.ours_single.per_cpu_sec(), true)
         }
     };
     let t = Instant::now();
@@ -271,6 +272,7 @@ pub fn run_node_bench(cfg: &NodeBenchConfig) -> Result<NodeBenchReport, NodeBenc
         config: cfg.clone(),
         block_interval,
         ceiling,
+        per_core_ceiling,
         ceiling_measured,
         setup,
         signed: total,
@@ -445,9 +447,9 @@ impl NodeBenchReport {
             "benchmark": "node",
             "accounts": c.accounts, "submitters": c.submitters, "duration_seconds": c.duration.as_secs_f64(),
             "orders_percent": c.orders_percent, "block_interval_ms": self.block_interval.as_millis() as u64,
-            "cores": self.cores, "sigcheck_ceiling_per_sec": self.ceiling, "ceiling_measured": self.ceiling_measured,
+            "cores": self.cores, "sigcheck_ceiling_per_sec": self.ceiling, "sigcheck_per_cpu_second": self.per_core_ceiling, "ceiling_measured": self.ceiling_measured,
             "setup_seconds": self.setup.as_secs_f64(), "signed": self.signed, "signing_seconds": self.signing.as_secs_f64(),
-            "steps": self.steps.iter().map(|s| s.to_json(self.ceiling, self.cores)).collect::<Vec<_>>(),
+            "steps": self.steps.iter().map(|s| s.to_json(self.ceiling, self.per_core_ceiling)).collect::<Vec<_>>(),
         })
     }
 }
@@ -482,7 +484,7 @@ impl fmt::Display for NodeBenchReport {
             if self.ceiling_measured { "measured now" } else { "given" }
         )?;
         for s in &self.steps {
-            write_step(f, s, self.ceiling, self.cores)?;
+            write_step(f, s, self.ceiling, self.per_core_ceiling)?;
         }
         if self.steps.len() > 1 {
             writeln!(f, "\nrate x latency (submit -> durable in a block):")?;
@@ -512,7 +514,7 @@ impl fmt::Display for NodeBenchReport {
     }
 }
 
-fn write_step(f: &mut fmt::Formatter<'_>, s: &StepReport, ceiling: f64, cores: usize) -> fmt::Result {
+fn write_step(f: &mut fmt::Formatter<'_>, s: &StepReport, ceiling: f64, per_core_ceiling: f64) -> fmt::Result {
     let p = s.percentiles();
     let fs = Percentiles::of(&s.fsync);
     let (mean_txs, max_txs, fill) = s.fill();
@@ -532,10 +534,11 @@ fn write_step(f: &mut fmt::Formatter<'_>, s: &StepReport, ceiling: f64, cores: u
     )?;
     writeln!(
         f,
-        "  CPU per confirmed tx, all stages: {:.1} µs = {:.2}x one core's recoveries/s ({:.0}/s per core of the ceiling)",
+        "  CPU per confirmed tx, all stages: {:.1} µs, i.e. {:.0} tx per CPU second = {:.2}x the {:.0} recoveries per CPU second of one thread",
         s.cpu_per_tx().as_secs_f64() * 1e6,
-        s.per_core_ratio(ceiling, cores),
-        ceiling / cores.max(1) as f64
+        1.0 / s.cpu_per_tx().as_secs_f64().max(1e-12),
+        s.per_core_ratio(per_core_ceiling),
+        per_core_ceiling
     )?;
     if let Some(r) = &s.first_rejection {
         writeln!(f, "  first rejection: {r}")?;
