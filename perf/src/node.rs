@@ -362,6 +362,9 @@ fn run_step(
     if let Some(e) = &stopped.journal_error {
         return Err(NodeBenchError::Io(format!("journal: {e}")));
     }
+    if let Some(e) = &stopped.writer_error {
+        return Err(NodeBenchError::Io(format!("apply stage: {e}")));
+    }
     let mut fsync = latency_histogram();
     for b in &stopped.blocks {
         fsync.saturating_record(b.durable_at.saturating_duration_since(b.sealed_at).as_nanos().max(1) as u64);

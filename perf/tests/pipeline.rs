@@ -179,3 +179,40 @@ fn crossing_orders_fan_out_their_fills_once_durable() {
     assert_eq!(fills % 2, 0, "every match fills two orders");
     assert!(stopped.chain.state.limit_orders.iter().count() < 400);
 }
+
+#[test]
+fn a_transaction_is_confirmed_only_once_its_block_is_durable_and_a_failed_sync_refuses() {
+    use journal::testing::FaultyStorage;
+    let lc = LoadChain::setup(ACCOUNTS).unwrap();
+    let gen = lc.generator(0, 13);
+    let cfg = config(&lc);
+    let chain_id = lc.chain_id.0;
+    let disk = FaultyStorage::new();
+    let dir = std::path::Path::new("/mem");
+    let opts = OpenOptions { first_block: lc.chain.head_num() + 1, ..Default::default() };
+    let (journal, _) = Journal::open_in(disk.clone(), dir, chain_id, opts.clone()).unwrap();
+    let pipeline = Pipeline::start(lc.chain, journal, cfg).unwrap();
+    let s = pipeline.submitter();
+    let confirmed = s.submit_transaction(&gen.transaction(0)).unwrap().wait().expect("first is confirmed");
+    // Confirmed means on disk: what a power cut would leave now (the durable prefix of each
+    // file, copied without disturbing the running journal) holds its block.
+    let survivor = FaultyStorage::new();
+    for name in [journal::JOURNAL_FILE, journal::INDEX_FILE] {
+        let path = dir.join(name);
+        let durable = disk.durable_len(&path);
+        survivor.set_contents(&path, disk.contents(&path).unwrap()[..durable].to_vec());
+    }
+    let (reopened, _) = Journal::open_in(survivor, dir, chain_id, opts).unwrap();
+    assert!(reopened.head() >= confirmed.block_num, "{} < {}", reopened.head(), confirmed.block_num);
+    drop(reopened);
+
+    disk.fail_next_syncs(&dir.join(journal::JOURNAL_FILE), 1);
+    let refused = s.submit_transaction(&gen.transaction(1)).unwrap().wait().unwrap_err();
+    assert_eq!(refused.code(), "journal_failed", "{refused}");
+    // The journal is poisoned: later transactions are refused too, never confirmed.
+    let later = s.submit_transaction(&gen.transaction(2)).unwrap().wait().unwrap_err();
+    assert_eq!(later.code(), "journal_failed", "{later}");
+    let stopped = pipeline.shutdown().unwrap();
+    assert!(stopped.journal_error.is_some());
+    assert!(stopped.blocks.iter().all(|b| b.num <= stopped.journal.durable_head()));
+}

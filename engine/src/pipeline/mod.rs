@@ -336,6 +336,8 @@ pub struct Stopped<S: Storage = FileStorage> {
     pub verify_threads: usize,
     /// The first journal failure, if any (later blocks were refused).
     pub journal_error: Option<String>,
+    /// Why the apply stage stopped producing before shutdown, if it did.
+    pub writer_error: Option<String>,
 }
 
 type Subscribers = Arc<Mutex<Vec<Sender<Arc<BlockEvents>>>>>;
@@ -346,7 +348,7 @@ pub struct Pipeline<S: Storage + 'static = FileStorage> {
     stop: Arc<AtomicBool>,
     ingress_rx: Receiver<Submission>,
     verify: Vec<JoinHandle<()>>,
-    apply: JoinHandle<Chain>,
+    apply: JoinHandle<(Chain, Option<String>)>,
     journal: JoinHandle<(Journal<S>, Vec<BlockRecord>, Option<String>)>,
     events: JoinHandle<()>,
     subscribers: Subscribers,
@@ -451,7 +453,7 @@ where
         drop(submitter);
         while ingress_rx.try_recv().is_ok() {}
         drop(ingress_rx);
-        let chain = apply.join().map_err(|_| PipelineError::Panicked { stage: "apply" })?;
+        let (chain, writer_error) = apply.join().map_err(|_| PipelineError::Panicked { stage: "apply" })?;
         let (journal, blocks, journal_error) =
             journal.join().map_err(|_| PipelineError::Panicked { stage: "journal" })?;
         events.join().map_err(|_| PipelineError::Panicked { stage: "events" })?;
@@ -480,6 +482,7 @@ where
             pinned,
             verify_threads,
             journal_error,
+            writer_error,
         })
     }
 }

@@ -108,14 +108,24 @@ pub(super) fn apply(
     plan: ApplyPlan,
     head: Arc<RwLock<Head>>,
     counters: Arc<Counters>,
-) -> Chain {
+) -> (Chain, Option<String>) {
     let mut carry: Option<Verified> = None;
+    let mut error = None;
     let mut deadline = Instant::now() + plan.interval;
     let mut items = 0u64;
     let mut disconnected = false;
     while !disconnected {
         let timestamp = chain.slot_time(1);
-        let mut open = chain.open_block(timestamp).expect("the next slot is after the head and every slot produces");
+        let num = chain.head_num() + 1;
+        // Cannot fail while this pipeline produces every slot (the LIB follows the head); if it
+        // does, stop writing: what is queued is abandoned, and shutdown reports why.
+        let mut open = match chain.open_block(timestamp) {
+            Ok(open) => open,
+            Err(e) => {
+                error = Some(format!("cannot open block {num}: {e}"));
+                break;
+            }
+        };
         let mut b = Building { bytes: 0, settles: Vec::new(), virtual_ops: Vec::new() };
         let mut push = |open: &mut crate::chain::OpenBlock<'_>, b: &mut Building, v: Verified| {
             items += 1;
@@ -186,7 +196,7 @@ pub(super) fn apply(
     }
     counters.apply_items.fetch_add(items, Ordering::Relaxed);
     add_cpu(&counters.apply_cpu_ns);
-    chain
+    (chain, error)
 }
 
 // ---- 3. journal: append, group fsync, confirm ----
