@@ -190,7 +190,7 @@ fn a_transaction_is_confirmed_only_once_its_block_is_durable_and_a_failed_sync_r
     let disk = FaultyStorage::new();
     let dir = std::path::Path::new("/mem");
     let opts = OpenOptions { first_block: lc.chain.head_num() + 1, ..Default::default() };
-    let (journal, _) = Journal::open_in(disk.clone(), dir, chain_id, opts.clone()).unwrap();
+    let (journal, _) = Journal::open_in(disk.clone(), dir, chain_id, opts).unwrap();
     let pipeline = Pipeline::start(lc.chain, journal, cfg).unwrap();
     let s = pipeline.submitter();
     let confirmed = s.submit_transaction(&gen.transaction(0)).unwrap().wait().expect("first is confirmed");
