@@ -31,6 +31,10 @@
 //! lets a slow event subscriber slow the writer (a subscriber whose queue is full is cut off and
 //! counted; its receiver then reports disconnection).
 //!
+//! Reads: the writer publishes the new [`Head`] (number, id, time: what a client needs for TaPoS)
+//! once per sealed block behind an `RwLock` held for a 28-byte copy; API queries over the rest of
+//! state are not served from here yet (the node's API reads between blocks).
+//!
 //! This is runtime code: it reads the wall clock (block cadence, confirmation times). The
 //! deterministic core below it does not.
 
