@@ -216,3 +216,31 @@ fn a_transaction_is_confirmed_only_once_its_block_is_durable_and_a_failed_sync_r
     assert!(stopped.journal_error.is_some());
     assert!(stopped.blocks.iter().all(|b| b.num <= stopped.journal.durable_head()));
 }
+
+#[test]
+fn the_writer_checks_authority_with_the_keys_it_is_given_and_never_recovers_again() {
+    let mut lc = LoadChain::setup(ACCOUNTS).unwrap();
+    let gen = lc.generator(0, 17);
+    let mut tx = gen.transaction(0);
+    let Kind::Transfer { from, .. } = gen.kind(0) else { unreachable!() };
+    let signer = lc.accounts[from].1.public_key();
+    // A signature that recovers to nothing: only the keys handed in can authorize it.
+    tx.signatures[0].0 = [0; 65];
+    let (id, _) = lc.accounts[from];
+    let before = (lc.chain.state.balance(id, CORE_ASSET), lc.chain.state.state_hash, lc.chain.head_num());
+    let when = lc.chain.slot_time(1);
+    {
+        let mut open = lc.chain.open_block(when).unwrap();
+        let wrong = lc.accounts[(from + 1) % ACCOUNTS].1.public_key();
+        let refused = open.push(&tx, Some(&[wrong])).unwrap_err();
+        assert_eq!(refused.code(), "tx_missing_active_auth");
+        open.push(&tx, Some(&[signer])).expect("the recovered key authorizes it");
+        assert_eq!(open.len(), 1);
+        assert!(open.chain().state.balance(id, CORE_ASSET) < before.0);
+        // Dropped without sealing: the block and its transaction leave nothing behind.
+    }
+    assert_eq!((lc.chain.state.balance(id, CORE_ASSET), lc.chain.state.state_hash, lc.chain.head_num()), before);
+    // Without keys the chain recovers them itself, and this signature recovers to nothing.
+    let (_, outcomes) = lc.chain.produce_block(when, &[tx], None).unwrap();
+    assert_eq!(outcomes[0].as_ref().unwrap_err().code(), "tx_invalid_signature");
+}
