@@ -369,15 +369,7 @@ where
     /// `journal` (its head must be the chain's head).
     pub fn start(chain: Chain, journal: Journal<S>, cfg: PipelineConfig) -> Result<Pipeline<S>, PipelineError> {
         let cores = core_affinity::get_core_ids().unwrap_or_default();
-        // Default: a verifier per core, but leave the writer a core of its own where there are many.
-        let verify_threads = match (cfg.verify_threads, cores.len()) {
-            (0, n) if n >= 4 => n - 1,
-            (0, n) => n.max(1),
-            (v, _) => v,
-        };
-        // One core for the writer plus one per verifier, or no pinning at all: pinning two busy
-        // threads to one core only makes them take turns.
-        let pinned = cfg.pin_threads && cores.len() > verify_threads;
+        let (verify_threads, pinned) = thread_plan(cfg.verify_threads, cores.len(), cfg.pin_threads);
         let core = |i: usize| if pinned { cores.get(i).copied() } else { None };
         let params = &chain.state.gpo().parameters;
         let tx_bytes_max = params.maximum_transaction_size as usize;
@@ -491,6 +483,19 @@ where
     }
 }
 
+/// How many verifiers, and whether to pin: by default a verifier per core, but the writer gets a
+/// core of its own where there are four or more. Pinning needs one core for the writer plus one
+/// per verifier; with fewer, nothing is pinned (two busy threads pinned to one core only take
+/// turns, while the scheduler can at least move them).
+fn thread_plan(verify_threads: usize, cores: usize, pin: bool) -> (usize, bool) {
+    let verify = match (verify_threads, cores) {
+        (0, n) if n >= 4 => n - 1,
+        (0, n) => n.max(1),
+        (v, _) => v,
+    };
+    (verify, pin && cores > verify)
+}
+
 fn spawn<T: Send + 'static>(
     stage: &'static str,
     core: Option<core_affinity::CoreId>,
@@ -513,4 +518,19 @@ pub fn thread_cpu_time() -> Duration {
         .ok()
         .and_then(|t| t.split_whitespace().next()?.parse().ok())
         .map_or(Duration::ZERO, Duration::from_nanos)
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::thread_plan;
+
+    #[test]
+    fn threads_are_pinned_only_when_the_writer_and_every_verifier_get_a_core() {
+        assert_eq!(thread_plan(0, 2, true), (2, false), "two cores: both verify, nothing pinned");
+        assert_eq!(thread_plan(0, 1, true), (1, false));
+        assert_eq!(thread_plan(0, 8, true), (7, true), "seven verifiers and the writer");
+        assert_eq!(thread_plan(0, 8, false), (7, false));
+        assert_eq!(thread_plan(3, 4, true), (3, true));
+        assert_eq!(thread_plan(4, 4, true), (4, false));
+    }
 }
