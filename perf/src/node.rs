@@ -48,6 +48,9 @@ pub struct NodeBenchConfig {
     pub seed: u64,
     /// Where the journal goes; `None`: a temporary directory, removed afterwards.
     pub data_dir: Option<PathBuf>,
+    /// Transactions to sign for the closed loop; `None`: the ceiling's worth for the duration
+    /// plus a queue.
+    pub presign: Option<usize>,
 }
 
 impl Default for NodeBenchConfig {
@@ -64,6 +67,7 @@ impl Default for NodeBenchConfig {
             ingress_capacity: 65_536,
             seed: 1,
             data_dir: None,
+            presign: None,
         }
     }
 }
@@ -224,10 +228,10 @@ pub fn run_node_bench(cfg: &NodeBenchConfig) -> Result<NodeBenchReport, NodeBenc
         .block_interval
         .unwrap_or_else(|| Duration::from_secs(u64::from(lc.chain.state.gpo().parameters.block_interval)));
     let secs = cfg.duration.as_secs_f64();
-    // Per step: the offered count, or for the closed loop 90 % of the ceiling's worth plus a queue.
+    // Per step: the offered count, or for the closed loop the ceiling's worth plus a queue.
     // (Signing costs about as much as recovering: sign what the ceiling allows, no more.)
     let counts: Vec<usize> = if cfg.rates.is_empty() {
-        vec![(ceiling * secs * 0.9) as usize + cfg.ingress_capacity.min(20_000)]
+        vec![cfg.presign.unwrap_or((ceiling * secs) as usize + cfg.ingress_capacity.min(20_000))]
     } else {
         cfg.rates.iter().map(|r| (*r as f64 * secs) as usize + 1).collect()
     };
@@ -545,6 +549,12 @@ fn write_step(f: &mut fmt::Formatter<'_>, s: &StepReport, ceiling: f64, per_core
     )?;
     if let Some(r) = &s.first_rejection {
         writeln!(f, "  first rejection: {r}")?;
+    }
+    if s.offered_per_sec.is_none() && s.unsent == 0 {
+        writeln!(
+            f,
+            "  note: every pre-signed transaction was sent before the run ended, so the load may have been the limit (raise --presign)"
+        )?;
     }
     writeln!(
         f,

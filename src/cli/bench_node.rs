@@ -40,6 +40,10 @@ pub struct NodeArgs {
     /// Seed of the transaction stream.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Transactions to sign beforehand for the closed loop (default: the sigcheck ceiling's worth
+    /// for the duration, plus a queue).
+    #[arg(long)]
+    pub presign: Option<usize>,
     /// Journal directory (default: a temporary one, removed afterwards).
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
@@ -77,6 +81,7 @@ pub fn run(a: NodeArgs) -> Result<(), CliError> {
         ingress_capacity: a.ingress_capacity,
         seed: a.seed,
         data_dir: a.data_dir,
+        presign: a.presign,
     };
     let r = run_node_bench(&cfg).map_err(failed)?;
     print!("{r}");
