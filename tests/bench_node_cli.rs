@@ -11,7 +11,7 @@ fn bench_node_runs_briefly_and_writes_json_hgrm_and_plot() {
     let svg = dir.path().join("node.svg");
     let out = Command::new(env!("CARGO_BIN_EXE_graphene"))
         .args(["bench", "node", "--accounts", "10", "--duration", "1", "--block-interval-ms", "100"])
-        .args(["--sigcheck-ceiling", "500", "--orders-percent", "40"])
+        .args(["--sigcheck-ceiling", "500", "--presign", "1500", "--orders-percent", "40"])
         .arg("--json")
         .arg(&json)
         .arg("--hgrm-dir")

@@ -48,8 +48,8 @@ pub struct NodeBenchConfig {
     pub seed: u64,
     /// Where the journal goes; `None`: a temporary directory, removed afterwards.
     pub data_dir: Option<PathBuf>,
-    /// Transactions to sign for the closed loop; `None`: the ceiling's worth for the duration
-    /// plus a queue.
+    /// Transactions to sign for the closed loop; `None`: 1.25 times the ceiling's worth for the
+    /// duration.
     pub presign: Option<usize>,
 }
 
@@ -228,10 +228,10 @@ pub fn run_node_bench(cfg: &NodeBenchConfig) -> Result<NodeBenchReport, NodeBenc
         .block_interval
         .unwrap_or_else(|| Duration::from_secs(u64::from(lc.chain.state.gpo().parameters.block_interval)));
     let secs = cfg.duration.as_secs_f64();
-    // Per step: the offered count, or for the closed loop the ceiling's worth plus a queue.
+    // Per step: the offered count, or for the closed loop the ceiling's worth and a quarter.
     // (Signing costs about as much as recovering: sign what the ceiling allows, no more.)
     let counts: Vec<usize> = if cfg.rates.is_empty() {
-        vec![cfg.presign.unwrap_or((ceiling * secs) as usize + cfg.ingress_capacity.min(20_000))]
+        vec![cfg.presign.unwrap_or((ceiling * secs * 1.25) as usize + 1_000)]
     } else {
         cfg.rates.iter().map(|r| (*r as f64 * secs) as usize + 1).collect()
     };

@@ -59,6 +59,7 @@ fn node_bench_confirms_signed_load_and_orders_its_percentiles() {
         duration: Duration::from_millis(1_500),
         block_interval: Some(Duration::from_millis(100)),
         sigcheck_ceiling: Some(400.0),
+        presign: Some(1_500),
         ..Default::default()
     };
     let r = run_node_bench(&cfg).unwrap();

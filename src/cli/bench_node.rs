@@ -40,8 +40,8 @@ pub struct NodeArgs {
     /// Seed of the transaction stream.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Transactions to sign beforehand for the closed loop (default: the sigcheck ceiling's worth
-    /// for the duration, plus a queue).
+    /// Transactions to sign beforehand for the closed loop (default: 1.25 times the sigcheck
+    /// ceiling's worth for the duration).
     #[arg(long)]
     pub presign: Option<usize>,
     /// Journal directory (default: a temporary one, removed afterwards).
