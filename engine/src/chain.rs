@@ -516,6 +516,8 @@ impl Chain {
             w.last_confirmed_block_num = num;
         });
         self.update_last_irreversible_block();
+        // Virtual ops of maintenance (revivals) and of the end-of-block steps go to the block.
+        self.state.virtual_ops.clear();
         if self.state.dgp().next_maintenance_time <= h.timestamp {
             crate::maintenance::perform(&mut self.state);
         }
@@ -562,12 +564,17 @@ impl Chain {
     /// Cancel limit orders expired at the new head time (§2.6 step 5, after the block summary
     /// and the expired transactions); their virtual ops become [`Chain::block_virtual_ops`].
     fn clear_expired_orders(&mut self) {
-        self.state.virtual_ops.clear();
         let now = self.head_time();
         // Expiry only credits balances and statistics and computes the capped cancel fee from a
         // fee schedule that validated when it was set, so it cannot fail on any input.
         crate::evaluators::market::clear_expired_orders(&mut self.state, now)
             .expect("expiring limit orders only refunds");
+        // Due force settlements are matched (or cancelled) before feeds expire, as in core.
+        crate::bitasset::force_settle::clear_expired_force_settlements(&mut self.state, now)
+            .expect("end-of-block force settlement only fills or refunds requests");
+        // Feeds that expired at this block's time get a new median; margin calls follow.
+        crate::bitasset::feeds::end_of_block(&mut self.state, now)
+            .expect("end-of-block feed expiry only recomputes medians and fills margin calls");
         self.block_virtual_ops = std::mem::take(&mut self.state.virtual_ops);
     }
 

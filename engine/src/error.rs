@@ -134,6 +134,10 @@ pub enum Rejection {
     NotOrderOwner { order: ledger::ids::LimitOrderId, owner: AccountId, account: AccountId },
     #[error("limit order {order} cannot be updated: {reason}")]
     LimitOrderUpdateInvalid { order: ledger::ids::LimitOrderId, reason: String },
+    #[error("{0}")]
+    Bitasset(#[from] crate::bitasset::BitassetError),
+    #[error("{0}")]
+    Settle(#[from] crate::bitasset::force_settle::SettleError),
 }
 
 impl Rejection {
@@ -195,6 +199,8 @@ impl Rejection {
             UnknownLimitOrder(_) => "unknown_limit_order",
             NotOrderOwner { .. } => "limit_order_owner_mismatch",
             LimitOrderUpdateInvalid { .. } => "limit_order_update_invalid",
+            Bitasset(e) => e.code(),
+            Settle(e) => e.code(),
         }
     }
 }

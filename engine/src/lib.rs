@@ -23,6 +23,7 @@
 // (DESIGN.md "Errors"); they are the cold path, so their size is not boxed away.
 #![allow(clippy::result_large_err)]
 
+pub mod bitasset;
 pub mod chain;
 pub mod dex;
 pub mod error;

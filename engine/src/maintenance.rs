@@ -38,6 +38,8 @@ pub fn perform(state: &mut State) {
         d.last_vote_tally_time = TimePointSec(head);
         d.dynamic_flags |= MAINTENANCE_FLAG;
     });
+    crate::bitasset::feeds::at_maintenance(state, TimePointSec(head));
+    crate::bitasset::revival::at_maintenance(state);
 }
 
 /// `process_fees` for every account with pending fees (db_maint.cpp:112-113).

@@ -16,18 +16,22 @@ pub fn get_object(state: &State, id: ObjectId) -> Value {
         (1, 3) => state.assets.get(i).map(serde_json::to_value),
         (1, 5) => state.committee_members.get(i).map(serde_json::to_value),
         (1, 6) => state.witnesses.get(i).map(serde_json::to_value),
+        (1, 4) => state.force_settlements.get(i).map(serde_json::to_value),
         (1, 7) => state.limit_orders.get(i).map(serde_json::to_value),
+        (1, 8) => state.call_orders.get(i).map(serde_json::to_value),
         (1, 13) => state.vesting_balances.get(i).map(serde_json::to_value),
         (1, 15) => state.genesis_balances.get(i).map(serde_json::to_value),
         (2, 0) => state.global.get(i).map(serde_json::to_value),
         (2, 1) => state.dynamic_global.get(i).map(serde_json::to_value),
         (2, 3) => state.asset_dynamic.get(i).map(serde_json::to_value),
+        (2, 4) => state.bitasset_data.get(i).map(serde_json::to_value),
         (2, 5) => state.balances.get(i).map(serde_json::to_value),
         (2, 6) => state.statistics.get(i).map(serde_json::to_value),
         (2, 7) => state.recent_transactions.get(i).map(serde_json::to_value),
         (2, 8) => state.block_summaries.get(i).map(serde_json::to_value),
         (2, 11) => state.chain_property.get(i).map(serde_json::to_value),
         (2, 12) => state.witness_schedule.get(i).map(serde_json::to_value),
+        (2, 17) => state.collateral_bids.get(i).map(serde_json::to_value),
         _ => None,
     };
     match v {
@@ -141,4 +145,32 @@ pub fn vesting_balances(state: &State, account: AccountId) -> Vec<Value> {
         .filter_map(|i| state.vesting_balances.get(i))
         .filter_map(|vb| serde_json::to_value(vb).ok())
         .collect()
+}
+
+// ---- bitassets ----
+
+/// An asset by id text (`1.3.1`) or by symbol.
+pub fn find_asset(state: &State, id_or_symbol: &str) -> Option<AssetId> {
+    match id_or_symbol.parse::<AssetId>() {
+        Ok(id) => state.asset(id).map(|a| a.id),
+        Err(_) => state.asset_by_symbol(id_or_symbol).map(|a| a.id),
+    }
+}
+
+/// `get_call_orders(asset, limit)`: the debt positions of a bitasset, least collateralized
+/// first (the order margin calls take them), at most `limit`.
+pub fn call_orders(state: &State, asset: AssetId, limit: usize) -> Vec<Value> {
+    state
+        .call_orders
+        .index()
+        .by_collateral(asset)
+        .take(limit)
+        .filter_map(|i| state.call_orders.get(i))
+        .filter_map(|c| serde_json::to_value(c).ok())
+        .collect()
+}
+
+/// The bitasset data object (2.4.x) of an asset, or `null` for a user-issued one.
+pub fn bitasset_data(state: &State, asset: AssetId) -> Value {
+    state.bitasset_data(asset).and_then(|b| serde_json::to_value(b).ok()).unwrap_or(Value::Null)
 }

@@ -17,6 +17,18 @@ use std::collections::BTreeSet;
 /// so the seed cannot leak into state.
 pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
+/// Add `entries` to an ordered set in bulk (snapshot restore): sorted once, then built from the
+/// sorted run (`BTreeSet::from_iter` of sorted data builds its nodes bottom-up, without a tree
+/// descent per entry).
+fn extend_sorted<K: Ord>(set: &mut BTreeSet<K>, mut entries: Vec<K>) {
+    entries.sort_unstable();
+    if set.is_empty() {
+        *set = entries.into_iter().collect();
+    } else {
+        set.extend(entries);
+    }
+}
+
 /// Accounts by name (names are unique). A hash map: the apply path only looks names up; a
 /// listing in name order sorts on demand.
 #[derive(Default)]
@@ -32,6 +44,12 @@ impl Index<AccountObject> for AccountNames {
         if old.name != new.name {
             self.0.remove(&old.name);
             self.0.insert(new.name.clone(), instance);
+        }
+    }
+    fn bulk_insert<'a>(&mut self, count: usize, objects: impl Iterator<Item = (u64, &'a AccountObject)>) {
+        self.0.reserve(count);
+        for (instance, obj) in objects {
+            self.0.insert(obj.name.clone(), instance);
         }
     }
 }
@@ -50,6 +68,12 @@ impl Index<AssetObject> for AssetSymbols {
         if old.symbol != new.symbol {
             self.0.remove(&old.symbol);
             self.0.insert(new.symbol.clone(), instance);
+        }
+    }
+    fn bulk_insert<'a>(&mut self, count: usize, objects: impl Iterator<Item = (u64, &'a AssetObject)>) {
+        self.0.reserve(count);
+        for (instance, obj) in objects {
+            self.0.insert(obj.symbol.clone(), instance);
         }
     }
 }
@@ -85,6 +109,15 @@ impl Index<AccountBalanceObject> for BalancesByOwner {
             self.insert(instance, new);
         }
     }
+    fn bulk_insert<'a>(&mut self, count: usize, objects: impl Iterator<Item = (u64, &'a AccountBalanceObject)>) {
+        self.by_key.reserve(count);
+        let mut by_owner = Vec::with_capacity(count);
+        for (instance, obj) in objects {
+            self.by_key.insert((obj.owner, obj.asset_type), instance);
+            by_owner.push((obj.owner, obj.asset_type, instance));
+        }
+        extend_sorted(&mut self.by_owner, by_owner);
+    }
 }
 
 /// Recent transactions by id (de-duplication) and by expiration (for clearing).
@@ -101,6 +134,15 @@ impl Index<TransactionHistoryObject> for RecentTransactions {
     fn remove(&mut self, instance: u64, obj: &TransactionHistoryObject) {
         self.by_id.remove(&obj.trx_id);
         self.by_expiration.remove(&(obj.expiration.0, instance));
+    }
+    fn bulk_insert<'a>(&mut self, count: usize, objects: impl Iterator<Item = (u64, &'a TransactionHistoryObject)>) {
+        self.by_id.reserve(count);
+        let mut by_expiration = Vec::with_capacity(count);
+        for (instance, obj) in objects {
+            self.by_id.insert(obj.trx_id, instance);
+            by_expiration.push((obj.expiration.0, instance));
+        }
+        extend_sorted(&mut self.by_expiration, by_expiration);
     }
 }
 
@@ -119,6 +161,11 @@ impl Index<BalanceObject> for GenesisBalancesByOwner {
             self.remove(instance, old);
             self.insert(instance, new);
         }
+    }
+    fn bulk_insert<'a>(&mut self, count: usize, objects: impl Iterator<Item = (u64, &'a BalanceObject)>) {
+        let mut entries = Vec::with_capacity(count);
+        entries.extend(objects.map(|(instance, obj)| (obj.owner, instance)));
+        extend_sorted(&mut self.0, entries);
     }
 }
 
@@ -193,6 +240,18 @@ impl Index<LimitOrderObject> for LimitOrderIndex {
             self.insert(instance, new);
         }
     }
+    fn bulk_insert<'a>(&mut self, count: usize, objects: impl Iterator<Item = (u64, &'a LimitOrderObject)>) {
+        let (mut by_price, mut by_seller, mut by_expiration) =
+            (Vec::with_capacity(count), Vec::with_capacity(count), Vec::with_capacity(count));
+        for (instance, obj) in objects {
+            by_price.push(BookKey::of(instance, obj));
+            by_seller.push((obj.seller, instance));
+            by_expiration.push((obj.expiration.0, instance));
+        }
+        extend_sorted(&mut self.by_price, by_price);
+        extend_sorted(&mut self.by_seller, by_seller);
+        extend_sorted(&mut self.by_expiration, by_expiration);
+    }
 }
 
 /// Account statistics with fees waiting for the next maintenance, ordered by account name (the
@@ -222,6 +281,10 @@ impl Index<AccountStatisticsObject> for PendingFeeAccounts {
             self.insert(instance, new);
         }
     }
+    fn bulk_insert<'a>(&mut self, _count: usize, objects: impl Iterator<Item = (u64, &'a AccountStatisticsObject)>) {
+        let pending = objects.filter(|(_, s)| Self::has_pending(s)).map(|(i, s)| (s.name.clone(), i)).collect();
+        extend_sorted(&mut self.0, pending);
+    }
 }
 
 /// Vesting balances by owner, for listing an account's vesting balances in id order.
@@ -243,6 +306,205 @@ impl Index<VestingBalanceObject> for VestingByOwner {
         if old.owner != new.owner {
             self.remove(instance, old);
             self.insert(instance, new);
+        }
+    }
+    fn bulk_insert<'a>(&mut self, count: usize, objects: impl Iterator<Item = (u64, &'a VestingBalanceObject)>) {
+        let mut entries = Vec::with_capacity(count);
+        entries.extend(objects.map(|(instance, obj)| (obj.owner, instance)));
+        extend_sorted(&mut self.0, entries);
+    }
+}
+
+/// Join a scoped builder thread; a panic in it is a bug, passed on unchanged.
+fn join_builder<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+}
+
+/// The key of the debt-position index (`market_object.hpp:239-244` `by_collateral`): by debt
+/// asset, then collateralization (collateral / debt) ascending, then id: the least collateralized
+/// position of an asset is the first one, so finding callable positions never visits healthy ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CollateralKey {
+    pub debt_asset: AssetId,
+    pub collateral: i64,
+    pub debt: i64,
+    pub id: u64,
+}
+impl CollateralKey {
+    pub fn of(instance: u64, o: &CallOrderObject) -> Self {
+        CollateralKey { debt_asset: o.debt_asset(), collateral: o.collateral, debt: o.debt, id: instance }
+    }
+}
+impl Ord for CollateralKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        // collateral/debt ascending, cross-multiplied in i128 (debts are positive in the index).
+        let mine = i128::from(self.collateral) * i128::from(other.debt);
+        let theirs = i128::from(other.collateral) * i128::from(self.debt);
+        self.debt_asset.cmp(&other.debt_asset).then(mine.cmp(&theirs)).then(self.id.cmp(&other.id))
+    }
+}
+impl PartialOrd for CollateralKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Debt positions by collateralization (per debt asset, least collateralized first) and by
+/// (borrower, debt asset), which is unique.
+#[derive(Default)]
+pub struct CallOrderIndex {
+    pub by_collateral: BTreeSet<CollateralKey>,
+    pub by_borrower: FastMap<(AccountId, AssetId), u64>,
+}
+impl CallOrderIndex {
+    /// Instances of the positions in `debt_asset`, least collateralized first.
+    pub fn by_collateral(&self, debt_asset: AssetId) -> impl Iterator<Item = u64> + '_ {
+        let lo = CollateralKey { debt_asset, collateral: 0, debt: 1, id: 0 };
+        self.by_collateral.range(lo..).take_while(move |k| k.debt_asset == debt_asset).map(|k| k.id)
+    }
+    pub fn find(&self, borrower: AccountId, debt_asset: AssetId) -> Option<u64> {
+        self.by_borrower.get(&(borrower, debt_asset)).copied()
+    }
+}
+impl Index<CallOrderObject> for CallOrderIndex {
+    fn insert(&mut self, instance: u64, obj: &CallOrderObject) {
+        self.by_collateral.insert(CollateralKey::of(instance, obj));
+        self.by_borrower.insert((obj.borrower, obj.debt_asset()), instance);
+    }
+    fn remove(&mut self, instance: u64, obj: &CallOrderObject) {
+        self.by_collateral.remove(&CollateralKey::of(instance, obj));
+        self.by_borrower.remove(&(obj.borrower, obj.debt_asset()));
+    }
+    fn update(&mut self, instance: u64, old: &CallOrderObject, new: &CallOrderObject) {
+        if CollateralKey::of(instance, old) != CollateralKey::of(instance, new) || old.borrower != new.borrower {
+            self.remove(instance, old);
+            self.insert(instance, new);
+        }
+    }
+}
+
+/// Force-settlement requests by (asset, settlement date, id) — the order due requests are
+/// processed in (`by_expiration`) — and by owner.
+#[derive(Default)]
+pub struct ForceSettlementIndex {
+    pub by_expiration: BTreeSet<(AssetId, u32, u64)>,
+    pub by_owner: BTreeSet<(AccountId, u64)>,
+}
+impl ForceSettlementIndex {
+    /// Instances of the requests for `asset`, earliest settlement date first.
+    pub fn of_asset(&self, asset: AssetId) -> impl Iterator<Item = u64> + '_ {
+        self.by_expiration.range((asset, 0, 0)..=(asset, u32::MAX, u64::MAX)).map(|(_, _, i)| *i)
+    }
+}
+impl Index<ForceSettlementObject> for ForceSettlementIndex {
+    fn insert(&mut self, instance: u64, obj: &ForceSettlementObject) {
+        self.by_expiration.insert((obj.balance.asset_id, obj.settlement_date.0, instance));
+        self.by_owner.insert((obj.owner, instance));
+    }
+    fn remove(&mut self, instance: u64, obj: &ForceSettlementObject) {
+        self.by_expiration.remove(&(obj.balance.asset_id, obj.settlement_date.0, instance));
+        self.by_owner.remove(&(obj.owner, instance));
+    }
+    fn update(&mut self, instance: u64, old: &ForceSettlementObject, new: &ForceSettlementObject) {
+        if (old.balance.asset_id, old.settlement_date, old.owner)
+            != (new.balance.asset_id, new.settlement_date, new.owner)
+        {
+            self.remove(instance, old);
+            self.insert(instance, new);
+        }
+    }
+}
+
+/// The key of the collateral-bid index (`by_price`): by debt asset, then `inv_swan_price`
+/// (collateral per debt) descending — the best bid first — then id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BidKey {
+    pub debt_asset: AssetId,
+    pub collateral: i64,
+    pub debt: i64,
+    pub id: u64,
+}
+impl BidKey {
+    pub fn of(instance: u64, o: &CollateralBidObject) -> Self {
+        let p = &o.inv_swan_price;
+        BidKey { debt_asset: p.quote.asset_id, collateral: p.base.amount, debt: p.quote.amount, id: instance }
+    }
+}
+impl Ord for BidKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let mine = i128::from(self.collateral) * i128::from(other.debt);
+        let theirs = i128::from(other.collateral) * i128::from(self.debt);
+        self.debt_asset.cmp(&other.debt_asset).then(theirs.cmp(&mine)).then(self.id.cmp(&other.id))
+    }
+}
+impl PartialOrd for BidKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Collateral bids by price (best first per asset) and by (bidder, asset), which is unique.
+#[derive(Default)]
+pub struct CollateralBidIndex {
+    pub by_price: BTreeSet<BidKey>,
+    pub by_bidder: FastMap<(AccountId, AssetId), u64>,
+}
+impl CollateralBidIndex {
+    /// Instances of the bids on `debt_asset`, best first.
+    pub fn of_asset(&self, debt_asset: AssetId) -> impl Iterator<Item = u64> + '_ {
+        let lo = BidKey { debt_asset, collateral: i64::MAX, debt: 1, id: 0 };
+        self.by_price.range(lo..).take_while(move |k| k.debt_asset == debt_asset).map(|k| k.id)
+    }
+    pub fn find(&self, bidder: AccountId, debt_asset: AssetId) -> Option<u64> {
+        self.by_bidder.get(&(bidder, debt_asset)).copied()
+    }
+}
+impl Index<CollateralBidObject> for CollateralBidIndex {
+    fn insert(&mut self, instance: u64, obj: &CollateralBidObject) {
+        self.by_price.insert(BidKey::of(instance, obj));
+        self.by_bidder.insert((obj.bidder, obj.debt_asset()), instance);
+    }
+    fn remove(&mut self, instance: u64, obj: &CollateralBidObject) {
+        self.by_price.remove(&BidKey::of(instance, obj));
+        self.by_bidder.remove(&(obj.bidder, obj.debt_asset()));
+    }
+    fn update(&mut self, instance: u64, old: &CollateralBidObject, new: &CollateralBidObject) {
+        if BidKey::of(instance, old) != BidKey::of(instance, new) || old.bidder != new.bidder {
+            self.remove(instance, old);
+            self.insert(instance, new);
+        }
+    }
+}
+
+/// Witnesses or committee members by vote id, so validating an account's votes is a lookup per
+/// vote rather than a walk over every candidate. Vote ids never change once assigned.
+#[derive(Default)]
+pub struct VoteIds(pub FastMap<ledger::ops::VoteId, u64>);
+impl Index<WitnessObject> for VoteIds {
+    fn insert(&mut self, instance: u64, obj: &WitnessObject) {
+        self.0.insert(obj.vote_id, instance);
+    }
+    fn remove(&mut self, _instance: u64, obj: &WitnessObject) {
+        self.0.remove(&obj.vote_id);
+    }
+    fn update(&mut self, instance: u64, old: &WitnessObject, new: &WitnessObject) {
+        if old.vote_id != new.vote_id {
+            self.0.remove(&old.vote_id);
+            self.0.insert(new.vote_id, instance);
+        }
+    }
+}
+impl Index<CommitteeMemberObject> for VoteIds {
+    fn insert(&mut self, instance: u64, obj: &CommitteeMemberObject) {
+        self.0.insert(obj.vote_id, instance);
+    }
+    fn remove(&mut self, _instance: u64, obj: &CommitteeMemberObject) {
+        self.0.remove(&obj.vote_id);
+    }
+    fn update(&mut self, instance: u64, old: &CommitteeMemberObject, new: &CommitteeMemberObject) {
+        if old.vote_id != new.vote_id {
+            self.0.remove(&old.vote_id);
+            self.0.insert(new.vote_id, instance);
         }
     }
 }
@@ -293,10 +555,17 @@ macro_rules! state {
             pub fn visit_arenas<V: crate::snapshot::ArenaVisitor>(&self, v: &mut V) {
                 $( v.visit(stringify!($field), &self.$field); )*
             }
-            /// Build a state arena by arena, in state-hash order, with `b` (snapshots).
-            pub fn build_arenas<B: crate::snapshot::ArenaBuilder>(b: &mut B, state_hash: StateHash) -> Result<State, B::Error> {
-                // Fields outside the arenas (per-block scratch) start empty, as between blocks.
-                Ok(State { $( $field: b.build(stringify!($field))?, )* state_hash, ..Default::default() })
+            /// The arena names in state-hash order (snapshots name their arenas with these).
+            pub const ARENA_NAMES: &'static [&'static str] = &[$( stringify!($field) ),*];
+            /// Build a state with `b`, every arena on its own scoped thread (they are independent,
+            /// so a restore uses every core); the first error in state-hash order wins.
+            pub fn build_arenas<B: crate::snapshot::ArenaBuilder>(b: &B, state_hash: StateHash) -> Result<State, B::Error> {
+                std::thread::scope(|s| {
+                    $( let $field = s.spawn(|| -> Result<$arena, B::Error> { b.build(stringify!($field)) }); )*
+                    $( let $field = join_builder($field); )*
+                    // Fields outside the arenas (per-block scratch) start empty, as between blocks.
+                    Ok(State { $( $field: $field?, )* state_hash, ..Default::default() })
+                })
             }
         }
     };
@@ -313,12 +582,16 @@ state! {
     assets: Arena<AssetObject, AssetSymbols>,
     asset_dynamic: Arena<AssetDynamicDataObject>,
     genesis_balances: Arena<BalanceObject, GenesisBalancesByOwner>,
-    witnesses: Arena<WitnessObject>,
-    committee_members: Arena<CommitteeMemberObject>,
+    witnesses: Arena<WitnessObject, VoteIds>,
+    committee_members: Arena<CommitteeMemberObject, VoteIds>,
     block_summaries: Arena<BlockSummaryObject>,
     recent_transactions: Arena<TransactionHistoryObject, RecentTransactions>,
     limit_orders: Arena<LimitOrderObject, LimitOrderIndex>,
     vesting_balances: Arena<VestingBalanceObject, VestingByOwner>,
+    bitasset_data: Arena<AssetBitassetDataObject, crate::bitasset::BitassetIndex>,
+    call_orders: Arena<CallOrderObject, CallOrderIndex>,
+    force_settlements: Arena<ForceSettlementObject, ForceSettlementIndex>,
+    collateral_bids: Arena<CollateralBidObject, CollateralBidIndex>,
 }
 
 impl State {
@@ -346,6 +619,11 @@ impl State {
     pub fn asset_dynamic_data(&self, id: AssetId) -> &AssetDynamicDataObject {
         let asset = self.asset(id).expect("caller checked the asset exists");
         self.asset_dynamic.get(asset.dynamic_asset_data_id.0).expect("every asset has dynamic data")
+    }
+    /// The bitasset data of a market-issued asset (None for a user-issued one).
+    pub fn bitasset_data(&self, id: AssetId) -> Option<&AssetBitassetDataObject> {
+        let asset = self.asset(id)?;
+        asset.bitasset_data_id.and_then(|b| self.bitasset_data.get(b.0))
     }
     /// An account's balance of one asset (0 when it never held it).
     pub fn balance(&self, owner: AccountId, asset: AssetId) -> i64 {

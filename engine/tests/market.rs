@@ -93,6 +93,7 @@ impl Market {
         };
         let t = self.chain.slot_time(1);
         let (_, mut outcomes) = self.chain.produce_block(t, &[tx], None).unwrap();
+        engine::bitasset::invariants::check_positions_and_book(&self.chain.state).unwrap();
         outcomes.pop().unwrap()
     }
 

@@ -1,9 +1,9 @@
-//! Snapshots of the object graph: not built yet; this module fixes where they will go.
-//!
-//! A snapshot will be an rkyv archive of the engine's object graph, written beside the journal
-//! (in the same directory, one file per snapshot, named after the block it covers, e.g.
-//! `snapshot-00001000.rkyv`) and mapped with memmap2 on restart, after which only the journal
-//! tail past that block is replayed. Rules it must keep:
+//! Snapshots of the object graph live beside the journal but are built elsewhere: the format in
+//! `engine::snapshot` (an rkyv archive of every arena, validated with bytecheck and per-arena
+//! blake3 checksums), the files in the binary's `node::snapshots` (`snapshot-NNNNNNNNNN.rkyv`,
+//! memory-mapped with memmap2 on restart, after which only the journal tail past that block is
+//! replayed). This crate holds no snapshot code because the format depends on the engine's state.
+//! The rules the node keeps with respect to the journal:
 //!
 //! - A snapshot names the block it covers and that block's state hash, so replay of the tail
 //!   can be checked against the journal's chained state hashes.

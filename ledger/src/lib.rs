@@ -22,6 +22,7 @@ pub mod crypto;
 pub mod encoding;
 pub mod ext;
 pub mod fees;
+pub mod flat_map;
 pub mod genesis;
 pub mod graph;
 pub mod ids;

@@ -2,6 +2,7 @@
 //! loopback, records latencies in hdrhistogram and prints rate x percentile tables.
 pub mod fees;
 pub mod hundred_k;
+pub mod margin;
 pub mod matching;
 pub mod node;
 pub mod report;

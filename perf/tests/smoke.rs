@@ -101,3 +101,14 @@ fn node_bench_open_loop_prints_a_rate_by_latency_table() {
     let text = r.to_string();
     assert!(text.contains("rate x latency"), "{text}");
 }
+
+#[test]
+fn margin_bench_calls_exactly_the_callable_positions() {
+    use perf::margin::{run_margin_bench, MarginBenchConfig};
+    let r = run_margin_bench(MarginBenchConfig { healthy: 300, callable: 40 });
+    assert_eq!(r.positions_called, 40);
+    // Each called position fills one 1000 USD order: two fill_order ops per call.
+    assert_eq!(r.fills, 80);
+    assert_eq!(r.book_orders, 45);
+    assert!(r.to_string().contains("positions called 40"));
+}

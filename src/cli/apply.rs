@@ -11,17 +11,20 @@
 //! ```
 //! Output, one JSON object per line: each transaction's result in order (with its
 //! `virtual_ops`, e.g. `[4, {fill_order}]`), a `{"block": N, "virtual_ops": [...]}` line after
-//! any block whose end-of-block processing emitted virtual operations (order expiry), then each
+//! any block whose end-of-block processing emitted virtual operations (order expiry, margin calls
+//! after a feed expired), then each
 //! query. Query forms: `"1.7.0"` (any object id), `{"balances": account}`,
 //! `{"order_book": {"base": "1.3.0", "quote": "1.3.1", "depth": 10}}` (depth optional: all
-//! levels), `{"open_orders": account}`.
+//! levels), `{"open_orders": account}`, `{"call_orders": asset}` (a bitasset's debt positions,
+//! least collateralized first), `{"bitasset_data": asset}` (its 2.4 object: feeds, current feed,
+//! settlement state); assets by id or symbol.
 //! Malformed input exits with status 2 and a message naming the path of the bad field.
 
 use super::{read_input, CliError};
 use clap::Args;
 use engine::chain::{Chain, SkipFlags};
 use ledger::genesis::GenesisState;
-use ledger::ids::ObjectId;
+use ledger::ids::{AssetId, ObjectId};
 use ledger::time::TimePointSec;
 use ledger::transaction::{ChainId, SignedTransaction};
 use serde_json::{json, Map, Value};
@@ -231,12 +234,23 @@ pub fn run_scenario(text: &str, base: &Path, prefix: Option<&str>, out: &mut imp
                     .unwrap_or(Value::Null);
                 json!({"query": q, "vesting_balances": list})
             }
+            Value::Object(o) if o.contains_key("call_orders") => {
+                let asset = asset_arg(&chain, &o["call_orders"], i, "call_orders")?;
+                let list = asset.map(|a| Value::Array(engine::query::call_orders(&chain.state, a, usize::MAX)));
+                json!({"query": q, "call_orders": list.unwrap_or(Value::Null)})
+            }
+            Value::Object(o) if o.contains_key("bitasset_data") => {
+                let asset = asset_arg(&chain, &o["bitasset_data"], i, "bitasset_data")?;
+                let data = asset.map(|a| engine::query::bitasset_data(&chain.state, a));
+                json!({"query": q, "bitasset_data": data.unwrap_or(Value::Null)})
+            }
             other => {
                 return Err(bad(
                     &format!("query[{i}]"),
                     format!(
                         "expected an object id string, {{\"balances\": account}}, {{\"order_book\": {{..}}}}, \
-                         {{\"open_orders\": account}} or {{\"vesting_balances\": account}}, got {other}"
+                         {{\"open_orders\": account}}, {{\"vesting_balances\": account}}, \
+                         {{\"call_orders\": asset}} or {{\"bitasset_data\": asset}}, got {other}"
                     ),
                 ))
             }
@@ -244,6 +258,12 @@ pub fn run_scenario(text: &str, base: &Path, prefix: Option<&str>, out: &mut imp
         emit(out, &line)?;
     }
     Ok(())
+}
+
+/// The asset named by a query argument (id or symbol); None if there is no such asset.
+fn asset_arg(chain: &Chain, v: &Value, i: usize, kind: &str) -> Result<Option<AssetId>, CliError> {
+    let s = v.as_str().ok_or_else(|| bad(&format!("query[{i}].{kind}"), "expected an asset id or symbol"))?;
+    Ok(engine::query::find_asset(&chain.state, s))
 }
 
 /// The `{"block": N, "virtual_ops": [...]}` line of a block whose end-of-block processing

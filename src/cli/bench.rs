@@ -19,6 +19,8 @@ pub enum BenchCmd {
     Fees(super::bench_fees::FeesBenchCmd),
     #[command(flatten)]
     Core(super::bench_core::CoreBenchCmd),
+    #[command(flatten)]
+    Margin(super::bench_margin::MarginBenchCmd),
 }
 
 #[derive(Args)]
@@ -49,6 +51,7 @@ pub fn run(cmd: BenchCmd) -> Result<(), CliError> {
         BenchCmd::Node(args) => super::bench_node::run(args),
         BenchCmd::Fees(cmd) => super::bench_fees::run(cmd),
         BenchCmd::Core(cmd) => super::bench_core::run(cmd),
+        BenchCmd::Margin(cmd) => super::bench_margin::run(cmd),
     }
 }
 

@@ -15,8 +15,14 @@ use std::sync::atomic::AtomicBool;
 use std::sync::mpsc;
 use std::sync::Arc;
 
+/// Settings come from flags and from `config.toml` in the data directory (written with every key
+/// commented out on the first start; `--config FILE` reads another file). A flag given on the
+/// command line wins over the file; each file key has the flag's name (`snapshot-every = 100`).
 #[derive(Args)]
 pub struct NodeArgs {
+    /// Config file to read instead of DATA_DIR/config.toml (which is created on first start).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Development chain: the embedded dev genesis, all 11 init witnesses produced here with keys
     /// from the dev password; data dir defaults to ./data/dev.
     #[arg(long)]
@@ -42,9 +48,9 @@ pub struct NodeArgs {
     /// Discard this block and every later one if the journal is damaged at or after it.
     #[arg(long)]
     pub truncate_corrupt_at: Option<u32>,
-    /// Write a snapshot every N blocks (0: only at shutdown).
-    #[arg(long, default_value_t = 10_000)]
-    pub snapshot_every: u32,
+    /// Write a snapshot every N blocks (0: only at shutdown) [default: 10000].
+    #[arg(long)]
+    pub snapshot_every: Option<u32>,
     /// Stop after producing N blocks.
     #[arg(long)]
     pub blocks: Option<u64>,
@@ -151,14 +157,32 @@ fn spawn_tx_reader(path: PathBuf) -> Result<mpsc::Receiver<SignedTransaction>, C
     Ok(rx)
 }
 
-pub fn run(args: NodeArgs) -> Result<(), CliError> {
-    ledger::keys::set_address_prefix(args.prefix.as_deref().unwrap_or(if args.dev { "TEST" } else { "BTS" }));
+/// Fill every setting the command line left unset from the config file.
+fn apply_config(args: &mut NodeArgs, config: super::config::NodeConfig) {
+    args.genesis = args.genesis.take().or(config.genesis);
+    args.chain_id = args.chain_id.take().or(config.chain_id);
+    if args.witness_ids.is_empty() {
+        args.witness_ids = config.witness_id;
+    }
+    if args.private_keys.is_empty() {
+        args.private_keys = config.private_key;
+    }
+    args.snapshot_every = args.snapshot_every.or(config.snapshot_every);
+    args.required_participation = args.required_participation.or(config.required_participation);
+    args.enable_stale_production |= config.enable_stale_production.unwrap_or(false);
+    args.prefix = args.prefix.take().or(config.prefix);
+}
+
+pub fn run(mut args: NodeArgs) -> Result<(), CliError> {
     let data_dir = match (&args.data_dir, args.dev) {
         (Some(d), _) => d.clone(),
         (None, true) => PathBuf::from("./data/dev"),
         (None, false) => return Err(CliError::Usage("--data-dir is required without --dev".into())),
     };
     std::fs::create_dir_all(&data_dir).map_err(|e| failed(format!("cannot create {}: {e}", data_dir.display())))?;
+    let config = super::config::load(args.config.as_deref(), &data_dir)?;
+    apply_config(&mut args, config);
+    ledger::keys::set_address_prefix(args.prefix.as_deref().unwrap_or(if args.dev { "TEST" } else { "BTS" }));
     let source = match (&args.genesis, args.dev) {
         (Some(p), _) => Some(GenesisSource::File(p.clone())),
         (None, true) => Some(GenesisSource::Dev),
@@ -208,7 +232,7 @@ pub fn run(args: NodeArgs) -> Result<(), CliError> {
         keys: ours,
         schedule,
         last_refusal: None,
-        snapshot_every: args.snapshot_every,
+        snapshot_every: args.snapshot_every.unwrap_or(10_000),
         fast: args.fast,
         max_blocks: args.blocks,
         stop,

@@ -4,7 +4,8 @@
 //! Layout of a data directory:
 //! - `blocks.journal`, `blocks.index`: the block journal (journal crate); each record is a packed
 //!   `signed_block` with its block id and the chained state hash after it.
-//! - `snapshot-NNNNNNNNNN.bin`: object-graph snapshots named after the block they cover.
+//! - `snapshot-NNNNNNNNNN.rkyv`: object-graph snapshots (rkyv archives, memory-mapped on
+//!   restart) named after the block they cover.
 //! - `genesis.json`: the genesis the chain started from (copied on first start), so `graphene
 //!   replay --data-dir` needs nothing else.
 //!

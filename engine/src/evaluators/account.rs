@@ -28,8 +28,8 @@ fn check_authority(state: &State, which: &'static str, auth: &Authority) -> Resu
 fn check_options(state: &State, options: &AccountOptions) -> Result<(), Rejection> {
     require_account(state, options.voting_account)?;
     for vote in &options.votes {
-        let known = state.witnesses.iter().any(|(_, w)| w.vote_id == *vote)
-            || state.committee_members.iter().any(|(_, c)| c.vote_id == *vote);
+        let known =
+            state.witnesses.index().0.contains_key(vote) || state.committee_members.index().0.contains_key(vote);
         if !known {
             return Err(Rejection::UnknownVote { vote: vote.to_string() });
         }

@@ -1,6 +1,7 @@
 //! User-issued assets: `asset_create` (10), `asset_update` (11), `asset_update_issuer` (48),
-//! `asset_issue` (14), `asset_reserve` (15). PROTOCOL.md §5.11. Market-issued assets (BitAssets)
-//! arrive with their own issue and are refused here with a clear reason.
+//! `asset_issue` (14), `asset_reserve` (15). PROTOCOL.md §5.11. `asset_update` covers market-issued
+//! assets too; issue and reserve are for user-issued assets only (a BitAsset's supply comes from
+//! debt positions, `engine::bitasset`).
 
 use super::transfer::is_authorized_asset;
 use super::Context;
@@ -64,13 +65,7 @@ pub fn evaluate_create(state: &State, op: &AssetCreateOp) -> Result<(), Rejectio
             Some(_) => {}
         }
     }
-    if op.bitasset_opts.is_some() || op.is_prediction_market {
-        return Err(Rejection::Unsupported {
-            op: "asset_create",
-            reason: "market-issued assets arrive with the BitAssets issue",
-        });
-    }
-    Ok(())
+    crate::bitasset::feeds::evaluate_create(state, op)
 }
 
 pub fn apply_create(state: &mut State, ctx: &Context, op: &AssetCreateOp, pool_seed: i64) -> OperationResult {
@@ -88,6 +83,7 @@ pub fn apply_create(state: &mut State, ctx: &Context, op: &AssetCreateOp, pool_s
     } else {
         options.core_exchange_rate.base.asset_id = next;
     }
+    let bitasset_data_id = crate::bitasset::feeds::create_bitasset_data(state, next, op);
     let id = state.assets.create(|i| AssetObject {
         id: AssetId(i),
         symbol: op.symbol.clone(),
@@ -95,7 +91,7 @@ pub fn apply_create(state: &mut State, ctx: &Context, op: &AssetCreateOp, pool_s
         issuer: op.issuer,
         options,
         dynamic_asset_data_id: AssetDynamicDataId(dynamic),
-        bitasset_data_id: None,
+        bitasset_data_id,
         buyback_account: None,
         creation_block_num: ctx.block_num,
         creation_time: ctx.now,
@@ -104,45 +100,99 @@ pub fn apply_create(state: &mut State, ctx: &Context, op: &AssetCreateOp, pool_s
     OperationResult::ObjectId(next.object_id())
 }
 
+/// The permission bits an issuer holds, as `asset_options::get_enabled_issuer_permissions_mask`
+/// reads them: "enable" bits count when set, "disable" bits (which take a power away, such as
+/// `lock_max_supply` or `disable_mcr_update`) count when unset.
+fn enabled_permissions(issuer_permissions: u16) -> u16 {
+    (issuer_permissions & flags::ENABLE_BITS_MASK) | (!issuer_permissions & flags::DISABLE_BITS_MASK)
+}
+
+/// `asset_update_evaluator::do_evaluate` (`asset_evaluator.cpp`), after every hardfork: for
+/// user-issued and market-issued assets alike.
 pub fn evaluate_update(state: &State, op: &AssetUpdateOp) -> Result<(), Rejection> {
     let a = issuer_of(state, op.asset_to_update, op.issuer)?;
     let forbid = |reason: String| Err(Rejection::AssetUpdateForbidden { reason });
     if op.new_issuer.is_some() {
         return forbid("the issuer is changed with asset_update_issuer, not asset_update".into());
     }
-    if a.is_market_issued() {
-        return Err(Rejection::NotUserIssued { op: "asset_update", asset: a.symbol.clone() });
+    let (old, new) = (&a.options, &op.new_options);
+    let bitasset = state.bitasset_data(a.id);
+    let is_pm = bitasset.is_some_and(|b| b.is_prediction_market);
+    if bitasset.is_none() {
+        if new.issuer_permissions & flags::NON_UIA_ONLY_ISSUER_PERMISSION_MASK != 0 {
+            return forbid(format!(
+                "{} is user-issued: permission bits {:#x} exist only for market-issued assets",
+                a.symbol,
+                new.issuer_permissions & flags::NON_UIA_ONLY_ISSUER_PERMISSION_MASK
+            ));
+        }
+        if new.flags & !flags::UIA_ASSET_ISSUER_PERMISSION_MASK != 0 {
+            return forbid(format!(
+                "{} is user-issued: flag bits {:#x} exist only for market-issued assets",
+                a.symbol,
+                new.flags & !flags::UIA_ASSET_ISSUER_PERMISSION_MASK
+            ));
+        }
+    } else if is_pm && new.issuer_permissions & flags::DISABLE_BSRM_UPDATE != 0 {
+        return forbid(format!("{} is a prediction market: disable_bsrm_update cannot be set", a.symbol));
+    }
+    let mut enabled_old = enabled_permissions(old.issuer_permissions);
+    if is_pm {
+        if new.issuer_permissions & flags::GLOBAL_SETTLE == 0 {
+            return forbid(format!("{} is a prediction market: the global_settle permission must stay", a.symbol));
+        }
+        enabled_old |= flags::GLOBAL_SETTLE;
     }
     let supply = state.asset_dynamic_data(a.id).current_supply;
-    let (old, new) = (&a.options, &op.new_options);
-    if supply != 0 && new.issuer_permissions & !old.issuer_permissions != 0 {
-        return forbid(format!(
-            "{} has supply, so revoked permissions cannot be reinstated (old {:#x}, new {:#x})",
-            a.symbol, old.issuer_permissions, new.issuer_permissions
-        ));
+    if supply != 0 {
+        let ignored = if bitasset.is_none() {
+            !flags::UIA_ASSET_ISSUER_PERMISSION_MASK
+        } else if is_pm {
+            flags::DISABLE_BSRM_UPDATE
+        } else {
+            0
+        };
+        let regained = enabled_permissions(new.issuer_permissions) & !enabled_old & !ignored;
+        if regained != 0 {
+            return forbid(format!(
+                "{} has supply, so revoked permissions cannot be reinstated (old {:#x}, new {:#x})",
+                a.symbol, old.issuer_permissions, new.issuer_permissions
+            ));
+        }
+        if op.extensions.new_precision.is_some() {
+            return forbid(format!("{} has supply, so its precision cannot change", a.symbol));
+        }
+        if new.max_supply < supply {
+            return Err(Rejection::MaxSupplyBelowSupply {
+                asset: a.symbol.clone(),
+                max_supply: new.max_supply,
+                current_supply: supply,
+            });
+        }
     }
-    let changed = (new.flags ^ old.flags) & flags::UIA_ASSET_ISSUER_PERMISSION_MASK;
-    if changed & !old.issuer_permissions != 0 {
-        return forbid(format!(
-            "flags {:#x} may not change: the issuer lacks those permissions",
-            changed & !old.issuer_permissions
-        ));
+    let check_bits = if bitasset.is_some() { flags::VALID_FLAGS_MASK } else { flags::UIA_ASSET_ISSUER_PERMISSION_MASK };
+    let changed = (new.flags ^ old.flags) & check_bits & !enabled_old;
+    if changed != 0 {
+        return forbid(format!("flags {changed:#x} may not change: the issuer lacks those permissions"));
     }
-    if new.max_supply < supply {
-        return Err(Rejection::MaxSupplyBelowSupply {
-            asset: a.symbol.clone(),
-            max_supply: new.max_supply,
-            current_supply: supply,
-        });
-    }
-    if old.flags & flags::LOCK_MAX_SUPPLY != 0
-        && new.flags & flags::LOCK_MAX_SUPPLY != 0
-        && new.max_supply != old.max_supply
-    {
+    if old.flags & flags::LOCK_MAX_SUPPLY != 0 && new.max_supply != old.max_supply {
         return forbid(format!("the maximum supply of {} is locked", a.symbol));
     }
-    if op.extensions.new_precision.is_some_and(|p| p != a.precision) && supply != 0 {
-        return forbid(format!("{} has supply, so its precision cannot change", a.symbol));
+    if let Some(p) = op.extensions.new_precision {
+        if p == a.precision {
+            return forbid(format!("{} already has precision {p}", a.symbol));
+        }
+        if is_pm {
+            return forbid(format!("{} is a prediction market: its precision cannot change", a.symbol));
+        }
+        let backs = state.bitasset_data.iter().find(|(_, b)| b.options.short_backing_asset == a.id);
+        if let Some((_, child)) = backs {
+            return forbid(format!(
+                "{} backs {}, so its precision cannot change",
+                a.symbol,
+                crate::bitasset::symbol(state, child.asset_id)
+            ));
+        }
     }
     let cer = &new.core_exchange_rate;
     let sides = [cer.base.asset_id, cer.quote.asset_id];
@@ -152,8 +202,35 @@ pub fn evaluate_update(state: &State, op: &AssetUpdateOp) -> Result<(), Rejectio
     check_options(state, new)
 }
 
-pub fn apply_update(state: &mut State, op: &AssetUpdateOp) -> OperationResult {
-    state.assets.modify(op.asset_to_update.0, |a| {
+pub fn apply_update(state: &mut State, op: &AssetUpdateOp) -> Result<OperationResult, Rejection> {
+    let asset = op.asset_to_update;
+    let old_flags = state.asset(asset).map_or(0, |a| a.options.flags);
+    let newly = |bit: u16| op.new_options.flags & bit != 0 && old_flags & bit == 0;
+    // Disabling force settlement refunds every pending request; disabling collateral bidding
+    // refunds every bid (`asset_update_evaluator::do_apply`).
+    if newly(flags::DISABLE_FORCE_SETTLE) {
+        let pending: Vec<u64> = state.force_settlements.index().of_asset(asset).collect();
+        for instance in pending {
+            crate::bitasset::force_settle::cancel_settle_order(state, instance)?;
+        }
+    }
+    if newly(flags::DISABLE_COLLATERAL_BIDDING) {
+        let bids: Vec<u64> = state.collateral_bids.index().of_asset(asset).collect();
+        for instance in bids {
+            crate::bitasset::revival::cancel_bid(state, instance, true)?;
+        }
+    }
+    let old_cer = state.asset(asset).map(|a| a.options.core_exchange_rate);
+    let cer_changed =
+        op.extensions.skip_core_exchange_rate.is_none() && old_cer != Some(op.new_options.core_exchange_rate);
+    if cer_changed {
+        // A market-issued asset's rate is copied from its feed at the end of the block;
+        // this flag makes that step look again (`asset_cer_updated`).
+        if let Some(b) = state.asset(asset).and_then(|a| a.bitasset_data_id) {
+            state.bitasset_data.modify(b.0, |d| d.asset_cer_updated = true);
+        }
+    }
+    state.assets.modify(asset.0, |a| {
         let old_cer = a.options.core_exchange_rate;
         a.options = op.new_options.clone();
         if op.extensions.skip_core_exchange_rate == Some(true) {
@@ -163,7 +240,7 @@ pub fn apply_update(state: &mut State, op: &AssetUpdateOp) -> OperationResult {
             a.precision = p;
         }
     });
-    OperationResult::default()
+    Ok(OperationResult::default())
 }
 
 pub fn evaluate_update_issuer(state: &State, op: &AssetUpdateIssuerOp) -> Result<(), Rejection> {

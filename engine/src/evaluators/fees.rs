@@ -168,7 +168,7 @@ pub fn evaluate_claim_fees(state: &State, op: &AssetClaimFeesOp) -> Result<Claim
         });
     }
     let own_asset = container_id == op.amount_to_claim.asset_id;
-    let backed_by_claimed = !own_asset && collects_collateral_fees(container, op.amount_to_claim.asset_id);
+    let backed_by_claimed = !own_asset && collects_collateral_fees(state, container, op.amount_to_claim.asset_id);
     if !own_asset && !backed_by_claimed {
         return Err(Rejection::CannotAccumulateFee {
             container: container.symbol.clone(),
@@ -187,12 +187,10 @@ pub fn evaluate_claim_fees(state: &State, op: &AssetClaimFeesOp) -> Result<Claim
     Ok(ClaimFeesPlan { container: container_id, own_asset })
 }
 
-/// `can_accumulate_fee` for a foreign asset: a market-issued asset collects fees in its
-/// backing (short-backing) asset. Market-issued assets are not created by this node yet (their
-/// bitasset data arrives with the bitasset issue), so no asset collects foreign fees today;
-/// the claim path for `accumulated_collateral_fees` is in place for them.
-fn collects_collateral_fees(_container: &ledger::objects::AssetObject, _fee_asset: AssetId) -> bool {
-    false
+/// `can_accumulate_fee` for a foreign asset: a market-issued asset collects fees (margin-call
+/// fees, later force-settlement fees) in its backing asset, as `accumulated_collateral_fees`.
+fn collects_collateral_fees(state: &State, container: &ledger::objects::AssetObject, fee_asset: AssetId) -> bool {
+    state.bitasset_data(container.id).is_some_and(|b| b.options.short_backing_asset == fee_asset)
 }
 
 pub fn apply_claim_fees(

@@ -359,19 +359,43 @@ pub fn clear_expired_orders(state: &mut State, now: TimePointSec) -> Result<(), 
 /// `apply_order`: match the order against the opposite side, best maker first, at each maker's
 /// price; then cull it if what remains is dust. Returns whether the order is gone.
 pub fn apply_order(state: &mut State, _ctx: &Context, instance: u64) -> Result<bool, Rejection> {
+    // A bitasset sold for its backing at a price reaching MCOP meets margin calls: first the book
+    // orders priced better than MCOP, then callable positions, then the rest of the book (§5.7).
+    if let Some((call_match, call_pays)) = crate::bitasset::margin::call_match_prices(state, instance) {
+        let finished = match_book(state, instance, Some(call_match))?
+            || crate::bitasset::margin::match_calls_as_maker(state, instance, call_match, call_pays)?;
+        if !finished {
+            match_book(state, instance, None)?;
+        }
+    } else {
+        match_book(state, instance, None)?;
+    }
+    if state.limit_orders.get(instance).is_none() {
+        return Ok(true);
+    }
+    maybe_cull(state, instance)
+}
+
+/// Match the taker `instance` against the opposite book, best maker first, while makers cross
+/// (and, with `better_than`, only makers priced strictly better than it). Returns whether the
+/// taker is finished (gone, or filled as far as it can be).
+fn match_book(state: &mut State, instance: u64, better_than: Option<Price>) -> Result<bool, Rejection> {
     loop {
         let Some(taker) = state.limit_orders.get(instance) else { return Ok(true) };
         let (sell, receive) = (taker.sell_asset(), taker.receive_asset());
-        let Some(maker_instance) = state.limit_orders.index().side(receive, sell).next() else { break };
+        let Some(maker_instance) = state.limit_orders.index().side(receive, sell).next() else { return Ok(false) };
         let maker = state.limit_orders.get(maker_instance).expect("indexed orders exist");
         let (mp, tp) = (maker.sell_price, taker.sell_price);
         if !matching::crosses(mp.base.amount, mp.quote.amount, tp.base.amount, tp.quote.amount) {
-            break;
+            return Ok(false);
+        }
+        if better_than.is_some_and(|b| !crate::bitasset::price_lt(&b, &mp)) {
+            return Ok(false);
         }
         let t = OrderView { for_sale: taker.for_sale, sell_price: tp };
         let m = OrderView { for_sale: maker.for_sale, sell_price: mp };
         let trade = match matching::match_orders(&t, &m) {
-            MatchResult::TakerDust => break,
+            MatchResult::TakerDust => return Ok(true),
             MatchResult::Trade(trade) => trade,
         };
         let taker_pays = Asset::new(trade.taker_pays, sell);
@@ -380,19 +404,15 @@ pub fn apply_order(state: &mut State, _ctx: &Context, instance: u64) -> Result<b
         let maker_gone = fill_limit_order(state, maker_instance, taker_receives, taker_pays, true, mp, true)?;
         // Go on only while makers are used up and the taker is not (`only_maker_filled`).
         if taker_gone || !maker_gone {
-            break;
+            return Ok(true);
         }
     }
-    if state.limit_orders.get(instance).is_none() {
-        return Ok(true);
-    }
-    maybe_cull(state, instance)
 }
 
 /// `fill_limit_order`: pay the market fee, credit the seller, emit `fill_order`, settle the
 /// deferred creation fee on the first fill, then shrink or remove the order. Returns whether the
 /// order is gone (filled, or culled when `cull_if_small`).
-fn fill_limit_order(
+pub(crate) fn fill_limit_order(
     state: &mut State,
     instance: u64,
     pays: Asset,
@@ -481,7 +501,12 @@ pub fn market_fee_of(asset: &AssetObject, received: i64, is_maker: bool) -> i64 
 /// `pay_market_fees`: charge the fee on what the seller receives and split it: the network's
 /// share to the committee account, the referral reward to referrer and registrar, the rest to
 /// the asset's accumulated fees. Returns the whole fee.
-fn pay_market_fees(state: &mut State, seller: AccountId, receives: Asset, is_maker: bool) -> Result<Asset, Rejection> {
+pub(crate) fn pay_market_fees(
+    state: &mut State,
+    seller: AccountId,
+    receives: Asset,
+    is_maker: bool,
+) -> Result<Asset, Rejection> {
     let asset = state.asset(receives.asset_id).expect("order assets exist").clone();
     let fee = market_fee_of(&asset, receives.amount, is_maker);
     if fee <= 0 {

@@ -211,7 +211,7 @@ pub fn apply_operation(state: &mut State, ctx: &Context, op: &Operation) -> Resu
         Operation::AssetUpdate(o) => {
             asset::evaluate_update(state, o)?;
             charge_fee(state, &fee);
-            asset::apply_update(state, o)
+            asset::apply_update(state, o)?
         }
         Operation::AssetUpdateIssuer(o) => {
             asset::evaluate_update_issuer(state, o)?;
@@ -278,6 +278,41 @@ pub fn apply_operation(state: &mut State, ctx: &Context, op: &Operation) -> Resu
             vesting::evaluate_withdraw(state, ctx, o)?;
             charge_fee(state, &fee);
             vesting::apply_withdraw(state, ctx, o)?
+        }
+        Operation::AssetUpdateBitasset(o) => {
+            crate::bitasset::feeds::evaluate_update_bitasset(state, o)?;
+            charge_fee(state, &fee);
+            crate::bitasset::feeds::apply_update_bitasset(state, ctx, o)?
+        }
+        Operation::AssetUpdateFeedProducers(o) => {
+            crate::bitasset::feeds::evaluate_update_feed_producers(state, o)?;
+            charge_fee(state, &fee);
+            crate::bitasset::feeds::apply_update_feed_producers(state, ctx, o)?
+        }
+        Operation::AssetPublishFeed(o) => {
+            crate::bitasset::feeds::evaluate_publish_feed(state, o)?;
+            charge_fee(state, &fee);
+            crate::bitasset::feeds::apply_publish_feed(state, ctx, o)?
+        }
+        Operation::CallOrderUpdate(o) => {
+            let plan = crate::bitasset::call_order::evaluate_update(state, o)?;
+            charge_fee(state, &fee);
+            crate::bitasset::call_order::apply_update(state, o, plan)?
+        }
+        Operation::AssetSettle(o) => {
+            crate::bitasset::force_settle::evaluate_settle(state, o)?;
+            charge_fee(state, &fee);
+            crate::bitasset::force_settle::apply_settle(state, ctx.now, o)?
+        }
+        Operation::AssetGlobalSettle(o) => {
+            crate::bitasset::force_settle::evaluate_global_settle(state, o)?;
+            charge_fee(state, &fee);
+            crate::bitasset::force_settle::apply_global_settle(state, o)?
+        }
+        Operation::BidCollateral(o) => {
+            let existing = crate::bitasset::revival::evaluate_bid(state, o)?;
+            charge_fee(state, &fee);
+            crate::bitasset::revival::apply_bid(state, o, existing)?
         }
         other => {
             return Err(Rejection::Unsupported { op: other.name(), reason: "its evaluator arrives with a later issue" })

@@ -118,6 +118,9 @@ impl<T> std::ops::IndexMut<usize> for Slots<T> {
     }
 }
 
+/// One slot chunk filled by a restore thread, with its live count.
+type FilledChunk<T, E> = Result<(Vec<Slot<T>>, usize), E>;
+
 struct Frame {
     serial: u64,
     next_before: u64,
@@ -206,19 +209,105 @@ impl<T: Object, I: Index<T>> Arena<T, I> {
     /// covers only that block's changes, as in the node that wrote the snapshot. Returns `None`
     /// when the instances are out of order or not below `next`.
     pub fn restore(next: u64, objects: impl IntoIterator<Item = (u64, T)>) -> Option<Self> {
-        let mut arena = Self::with_capacity(usize::try_from(next).ok()?);
-        for (instance, obj) in objects {
+        Self::try_restore(next, objects.into_iter().map(Ok::<_, ()>), || ()).ok()
+    }
+
+    /// [`Arena::restore`] from a fallible source (objects decoded straight from snapshot bytes
+    /// into their slots, with no intermediate vector): stops at the first `Err` and returns it;
+    /// returns `out_of_order()` when an instance is not above the previous one or not below
+    /// `next`. The secondary index is built once at the end with [`Index::bulk_insert`], and no
+    /// undo bookkeeping happens on the way.
+    pub fn try_restore<E>(
+        next: u64,
+        objects: impl IntoIterator<Item = Result<(u64, T), E>>,
+        out_of_order: impl FnOnce() -> E,
+    ) -> Result<Self, E> {
+        let Ok(capacity) = usize::try_from(next) else { return Err(out_of_order()) };
+        let mut arena = Self::with_capacity(capacity);
+        for item in objects {
+            let (instance, obj) = item?;
             if instance >= next || (instance as usize) < arena.slots.len() {
-                return None;
+                return Err(out_of_order());
             }
             arena.slots.resize_with(instance as usize, || Slot { meta: 0, value: None });
-            arena.index.insert(instance, &obj);
             arena.slots.push(Slot { meta: 0, value: Some(obj) });
             arena.live += 1;
         }
-        arena.slots.resize_with(next as usize, || Slot { meta: 0, value: None });
+        arena.slots.resize_with(capacity, || Slot { meta: 0, value: None });
         arena.next = next;
-        Some(arena)
+        if I::ACTIVE {
+            let Arena { slots, index, live, .. } = &mut arena;
+            let objects = slots.iter().enumerate().filter_map(|(i, s)| s.value.as_ref().map(|v| (i as u64, v)));
+            index.bulk_insert(*live, objects);
+        }
+        Ok(arena)
+    }
+
+    /// [`Arena::try_restore`] with the decoding spread over `threads` scoped threads: the slot
+    /// chunks (which never move, see the module doc) are independent, so each thread fills whole
+    /// chunks from `part(range)`, which must yield the live objects with instances in `range`,
+    /// ascending. The secondary index is then built once, on the calling thread.
+    pub fn try_restore_parallel<E, It>(
+        next: u64,
+        threads: usize,
+        part: impl Fn(std::ops::Range<u64>) -> It + Sync,
+        out_of_order: impl Fn() -> E + Sync,
+    ) -> Result<Self, E>
+    where
+        T: Send,
+        E: Send,
+        It: Iterator<Item = Result<(u64, T), E>>,
+    {
+        let Ok(capacity) = usize::try_from(next) else { return Err(out_of_order()) };
+        let mut arena = Self::with_capacity(capacity);
+        let chunk_count = arena.slots.chunks.len();
+        // Greedy: the largest chunks first, each to the least loaded thread.
+        let mut groups: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); threads.max(1)];
+        for k in (0..chunk_count).rev() {
+            let g = groups.iter_mut().min_by_key(|g| g.0).expect("at least one group");
+            g.0 += FIRST << k;
+            g.1.push(k);
+        }
+        let fill_chunk = |k: usize| -> Result<(Vec<Slot<T>>, usize), E> {
+            let start = FIRST * ((1 << k) - 1);
+            let end = (FIRST * ((1 << (k + 1)) - 1)).min(capacity);
+            let mut chunk = Vec::with_capacity(FIRST << k);
+            let mut live = 0;
+            for item in part(start as u64..end as u64) {
+                let (instance, obj) = item?;
+                let at = (instance as usize).wrapping_sub(start);
+                if instance >= end as u64 || at < chunk.len() || (instance as usize) < start {
+                    return Err(out_of_order());
+                }
+                chunk.resize_with(at, || Slot { meta: 0, value: None });
+                chunk.push(Slot { meta: 0, value: Some(obj) });
+                live += 1;
+            }
+            chunk.resize_with(end.saturating_sub(start), || Slot { meta: 0, value: None });
+            Ok((chunk, live))
+        };
+        let filled: Vec<Vec<(usize, FilledChunk<T, E>)>> = std::thread::scope(|s| {
+            let handles: Vec<_> = groups
+                .iter()
+                .map(|(_, ks)| s.spawn(|| ks.iter().map(|&k| (k, fill_chunk(k))).collect::<Vec<_>>()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+        });
+        let mut chunks: Vec<Option<Vec<Slot<T>>>> = (0..chunk_count).map(|_| None).collect();
+        for (k, result) in filled.into_iter().flatten() {
+            let (chunk, live) = result?;
+            arena.live += live;
+            chunks[k] = Some(chunk);
+        }
+        arena.slots.chunks = chunks.into_iter().map(|c| c.expect("every chunk filled")).collect();
+        arena.slots.len = capacity;
+        arena.next = next;
+        if I::ACTIVE {
+            let Arena { slots, index, live, .. } = &mut arena;
+            let objects = slots.iter().enumerate().filter_map(|(i, s)| s.value.as_ref().map(|v| (i as u64, v)));
+            index.bulk_insert(*live, objects);
+        }
+        Ok(arena)
     }
 
     #[inline]

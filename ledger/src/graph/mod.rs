@@ -98,6 +98,18 @@ pub trait Index<T>: Default {
         self.remove(instance, old);
         self.insert(instance, new);
     }
+    /// Insert the entries of `count` objects at once, ascending by instance, into an empty index
+    /// (restoring a snapshot). Indexes override it to size hash maps once and to build ordered
+    /// sets from sorted runs instead of one tree descent per entry.
+    fn bulk_insert<'a>(&mut self, count: usize, objects: impl Iterator<Item = (u64, &'a T)>)
+    where
+        T: 'a,
+    {
+        let _ = count;
+        for (instance, obj) in objects {
+            self.insert(instance, obj);
+        }
+    }
 }
 
 impl<T> Index<T> for () {

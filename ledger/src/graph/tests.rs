@@ -486,3 +486,25 @@ proptest! {
         prop_assert_eq!(changes(&mut a), *blake3::hash(&[]).as_bytes());
     }
 }
+
+#[test]
+fn parallel_restore_fills_every_chunk_like_the_sequential_one() {
+    // 100 instances span chunks of 16, 32, 64 (the last partly); every third one is a hole.
+    let objects: Vec<(u64, Acct)> =
+        (0..100u64).filter(|i| i % 3 != 1).map(|i| (i, acct(&format!("a{i}"), i as i64))).collect();
+    let sequential = Accounts::restore(103, objects.clone()).expect("ascending, below next");
+    for threads in [1, 2, 3] {
+        let part = |range: std::ops::Range<u64>| {
+            objects.iter().filter(move |(i, _)| range.contains(i)).map(|(i, o)| Ok::<_, ()>((*i, o.clone())))
+        };
+        let parallel = Accounts::try_restore_parallel(103, threads, part, || ()).expect("same objects");
+        assert_eq!(contents(&parallel), contents(&sequential), "{threads} threads");
+        assert_eq!((parallel.len(), parallel.next_instance()), (67, 103));
+        assert_eq!(parallel.index(), sequential.index());
+        assert_eq!(parallel.get(1), None);
+        assert_eq!(parallel.get(99).map(|a| a.balance), Some(99));
+    }
+    // A part that yields an instance outside its range is refused.
+    let bad = |range: std::ops::Range<u64>| std::iter::once(Ok::<_, &str>((range.end, acct("x", 0))));
+    assert_eq!(Accounts::try_restore_parallel(40, 2, bad, || "out of order").err(), Some("out of order"));
+}

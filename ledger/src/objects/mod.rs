@@ -7,12 +7,14 @@
 
 mod account;
 mod asset;
+mod bitasset;
 mod chain;
 mod market;
 mod vesting;
 
 pub use account::*;
 pub use asset::*;
+pub use bitasset::*;
 pub use chain::*;
 pub use market::*;
 pub use vesting::*;
@@ -30,18 +32,22 @@ macro_rules! objects {
 objects! {
     AccountObject => 1 . 2,
     AssetObject => 1 . 3,
+    ForceSettlementObject => 1 . 4,
     CommitteeMemberObject => 1 . 5,
     WitnessObject => 1 . 6,
     LimitOrderObject => 1 . 7,
+    CallOrderObject => 1 . 8,
     VestingBalanceObject => 1 . 13,
     BalanceObject => 1 . 15,
     GlobalPropertyObject => 2 . 0,
     DynamicGlobalPropertyObject => 2 . 1,
     AssetDynamicDataObject => 2 . 3,
+    AssetBitassetDataObject => 2 . 4,
     AccountBalanceObject => 2 . 5,
     AccountStatisticsObject => 2 . 6,
     TransactionHistoryObject => 2 . 7,
     BlockSummaryObject => 2 . 8,
     ChainPropertyObject => 2 . 11,
     WitnessScheduleObject => 2 . 12,
+    CollateralBidObject => 2 . 17,
 }

@@ -40,6 +40,29 @@ pub mod flags {
     /// The C++ default `issuer_permissions` of a new UIA.
     pub const DEFAULT_UIA_ASSET_ISSUER_PERMISSION: u16 =
         CHARGE_MARKET_FEE | WHITE_LIST | OVERRIDE_AUTHORITY | TRANSFER_RESTRICTED | DISABLE_CONFIDENTIAL;
+    /// Bits that exist only for market-issued assets.
+    pub const NON_UIA_ONLY_ISSUER_PERMISSION_MASK: u16 =
+        ASSET_ISSUER_PERMISSION_MASK ^ UIA_ASSET_ISSUER_PERMISSION_MASK;
+    /// Permission bits that grant a power when set (`ASSET_ISSUER_PERMISSION_ENABLE_BITS_MASK`).
+    pub const ENABLE_BITS_MASK: u16 = CHARGE_MARKET_FEE
+        | WHITE_LIST
+        | OVERRIDE_AUTHORITY
+        | TRANSFER_RESTRICTED
+        | DISABLE_FORCE_SETTLE
+        | GLOBAL_SETTLE
+        | DISABLE_CONFIDENTIAL
+        | WITNESS_FED_ASSET
+        | COMMITTEE_FED_ASSET
+        | DISABLE_COLLATERAL_BIDDING;
+    /// Permission bits that take a power away when set (`..._DISABLE_BITS_MASK`).
+    pub const DISABLE_BITS_MASK: u16 = LOCK_MAX_SUPPLY
+        | DISABLE_NEW_SUPPLY
+        | DISABLE_MCR_UPDATE
+        | DISABLE_ICR_UPDATE
+        | DISABLE_MSSR_UPDATE
+        | DISABLE_BSRM_UPDATE;
+    /// Bits a market-issued asset may carry as flags (`VALID_FLAGS_MASK`).
+    pub const VALID_FLAGS_MASK: u16 = ASSET_ISSUER_PERMISSION_MASK & !PERMISSION_ONLY;
     /// Permission-only bits that may never be set as flags.
     pub const PERMISSION_ONLY: u16 =
         GLOBAL_SETTLE | DISABLE_MCR_UPDATE | DISABLE_ICR_UPDATE | DISABLE_MSSR_UPDATE | DISABLE_BSRM_UPDATE;

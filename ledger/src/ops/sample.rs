@@ -230,9 +230,9 @@ impl Sample for Authority {
     fn sample(g: &mut Gen) -> Self {
         Authority {
             weight_threshold: u32::sample(g),
-            account_auths: BTreeMap::sample(g),
-            key_auths: BTreeMap::sample(g),
-            address_auths: BTreeMap::sample(g),
+            account_auths: BTreeMap::<AccountId, u16>::sample(g).into_iter().collect(),
+            key_auths: BTreeMap::<PublicKey, u16>::sample(g).into_iter().collect(),
+            address_auths: BTreeMap::<Address, u16>::sample(g).into_iter().collect(),
         }
     }
 }
