@@ -29,7 +29,7 @@ use crate::error::Rejection;
 use crate::evaluators::{self, Context, Skip};
 use crate::state::State;
 use ledger::authority::Authority;
-use ledger::block::{BlockHeader, BlockId, SignedBlock, SignedBlockHeader};
+use ledger::block::{BlockId, SignedBlock};
 use ledger::graph::StateHash;
 use ledger::ids::*;
 use ledger::keys::PublicKey;
@@ -37,9 +37,12 @@ use ledger::objects::TransactionHistoryObject;
 use ledger::ops::OperationResult;
 use ledger::sign_state::{self, Approvals, AuthorityLookup};
 use ledger::time::TimePointSec;
-use ledger::transaction::{ProcessedTransaction, SignedTransaction};
+use ledger::transaction::SignedTransaction;
 use ledger::{ids::TransactionHistoryId, Pack};
 use std::collections::VecDeque;
+
+mod building;
+pub use building::OpenBlock;
 
 /// Checks a caller may skip (bitshares-core's skip flags), all off by default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -412,49 +415,9 @@ impl Chain {
         transactions: &[SignedTransaction],
         signing_key: Option<&ledger::crypto::PrivateKey>,
     ) -> Result<(SignedBlock, Vec<Result<Applied, Rejection>>), BlockError> {
-        let slot = self.slot_at_time(timestamp);
-        if slot == 0 {
-            return Err(BlockError::BeforeFirstSlot { timestamp, first_slot: self.slot_time(1) });
-        }
-        let witness = self.scheduled_witness(slot);
-        let num = self.head_num() + 1;
-        self.check_undo_history(num)?;
-        let hash_before = self.begin_block();
-        let mut outcomes = Vec::with_capacity(transactions.len());
-        let mut included = Vec::new();
-        for tx in transactions {
-            let r = self.push_in_frame(tx, None);
-            if let Ok(a) = &r {
-                included
-                    .push(ProcessedTransaction { signed: tx.clone(), operation_results: a.operation_results.clone() });
-            }
-            outcomes.push(r);
-        }
-        let mut block = SignedBlock {
-            signed_header: SignedBlockHeader {
-                header: BlockHeader {
-                    previous: self.head_id(),
-                    timestamp,
-                    witness,
-                    transaction_merkle_root: Default::default(),
-                    extensions: Default::default(),
-                },
-                witness_signature: Default::default(),
-            },
-            transactions: included,
-        };
-        // Results are not part of consensus; producers clear them before inclusion.
-        for t in &mut block.transactions {
-            t.operation_results.clear();
-        }
-        block.signed_header.header.transaction_merkle_root = block.calculate_merkle_root();
-        if let Some(key) = signing_key {
-            block.signed_header.witness_signature =
-                ledger::crypto::sign_compact(key, &block.signed_header.header.digest());
-        }
-        self.finish_block(&block, slot, num);
-        self.end_block(&block, hash_before);
-        debug_assert_eq!(block.block_num(), num);
+        let mut open = self.open_block(timestamp)?;
+        let outcomes = transactions.iter().map(|tx| open.push(tx, None)).collect();
+        let block = open.seal(signing_key);
         Ok((block, outcomes))
     }
 

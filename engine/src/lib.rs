@@ -1,5 +1,5 @@
 //! The deterministic state machine: genesis, transaction acceptance, one evaluator module per
-//! operation family, block application and maintenance; and (later) the pipeline that feeds it.
+//! operation family, block application and maintenance; and the pipeline that feeds it.
 //! This is the only code that mutates state.
 //!
 //! Layout:
@@ -13,9 +13,11 @@
 //! - [`dex`]: the order book (fast and reference) and the fill rules of limit orders.
 //! - [`query`]: read-only views in the JSON shapes of the BitShares API.
 //! - [`snapshot`]: the object graph to and from bytes (the node writes them to files).
+//! - [`pipeline`]: ingress → verify (N threads) → apply (the single writer) → journal → events.
 //!
-//! Nothing here reads a clock, touches a file or uses randomness: the block timestamp is the
-//! only time, so replay and simulation are exact.
+//! Nothing here but the [`pipeline`] (the runtime around the state machine: threads, the block
+//! cadence, the journal) reads a clock, touches a file or uses randomness: the block timestamp is
+//! the only time the state machine sees, so replay and simulation are exact.
 
 // Rejections carry the values (amounts with their symbols) that made them fail, by design
 // (DESIGN.md "Errors"); they are the cold path, so their size is not boxed away.
@@ -28,6 +30,7 @@ pub mod error;
 pub mod evaluators;
 pub mod genesis;
 pub mod maintenance;
+pub mod pipeline;
 pub mod query;
 pub mod snapshot;
 pub mod state;

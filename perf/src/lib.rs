@@ -5,4 +5,7 @@ pub mod hundred_k;
 pub mod margin;
 pub mod margin_flow;
 pub mod matching;
+pub mod node;
+pub mod report;
 pub mod sigcheck;
+pub mod workload;

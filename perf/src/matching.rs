@@ -77,6 +77,8 @@ pub struct LatencyRow {
     pub p999_ns: u64,
     pub max_ns: u64,
     pub hgrm: Option<PathBuf>,
+    /// The latencies (nanoseconds), for `.hgrm` files and plots.
+    pub histogram: Histogram<u64>,
 }
 
 /// The lobster comparison on the cancel+new stream.
@@ -319,7 +321,7 @@ fn measure_rate(cfg: &MatchingBenchConfig, cmds: &[Cmd], rate: u64, step: usize)
         Some(dir) => {
             std::fs::create_dir_all(dir)?;
             let path = dir.join(format!("matching-{step:02}-{rate}ops.hgrm"));
-            std::fs::write(&path, percentile_distribution(&hist))?;
+            std::fs::write(&path, crate::report::percentile_distribution(&hist))?;
             Some(path)
         }
         None => None,
@@ -334,32 +336,8 @@ fn measure_rate(cfg: &MatchingBenchConfig, cmds: &[Cmd], rate: u64, step: usize)
         p999_ns: hist.value_at_quantile(0.999),
         max_ns: hist.max(),
         hgrm,
+        histogram: hist,
     })
-}
-
-/// HdrHistogram's classic percentile-distribution text (values in microseconds), readable by
-/// the HdrHistogram plotter.
-fn percentile_distribution(h: &Histogram<u64>) -> String {
-    let mut out = String::from("       Value     Percentile TotalCount 1/(1-Percentile)\n\n");
-    for v in h.iter_quantiles(5) {
-        let q = v.quantile_iterated_to();
-        let inv = if q < 1.0 { format!("{:.2}", 1.0 / (1.0 - q)) } else { "inf".into() };
-        out.push_str(&format!(
-            "{:12.3} {:14.12} {:10} {:>14}\n",
-            v.value_iterated_to() as f64 / 1000.0,
-            q,
-            v.count_since_last_iteration(),
-            inv
-        ));
-    }
-    out.push_str(&format!(
-        "#[Mean    = {:12.3}, StdDeviation   = {:12.3}]\n#[Max     = {:12.3}, Total count    = {:12}]\n",
-        h.mean() / 1000.0,
-        h.stdev() / 1000.0,
-        h.max() as f64 / 1000.0,
-        h.len()
-    ));
-    out
 }
 
 /// Express moves as cancel + new (with a fresh id), for books without an update operation.

@@ -51,6 +51,58 @@ fn sigcheck_counts_recoveries_on_every_thread() {
 }
 
 #[test]
+fn node_bench_confirms_signed_load_and_orders_its_percentiles() {
+    use perf::node::{run_node_bench, NodeBenchConfig};
+    use std::time::Duration;
+    let cfg = NodeBenchConfig {
+        accounts: 10,
+        duration: Duration::from_millis(1_500),
+        block_interval: Some(Duration::from_millis(100)),
+        sigcheck_ceiling: Some(400.0),
+        presign: Some(1_500),
+        ..Default::default()
+    };
+    let r = run_node_bench(&cfg).unwrap();
+    let s = &r.steps[0];
+    assert_eq!(r.steps.len(), 1);
+    assert!(s.confirmed > 0 && s.tps() > 0.0);
+    assert_eq!(s.rejected, 0, "{:?}", s.first_rejection);
+    assert_eq!(s.confirmed + s.rejected, s.submitted);
+    let p = s.percentiles();
+    assert_eq!(p.count, s.confirmed);
+    assert!(p.ordered() && p.p50 > 0, "{p:?}");
+    assert_eq!(s.blocks.iter().map(|b| b.transactions as u64).sum::<u64>(), s.confirmed);
+    assert_eq!(s.stages.iter().map(|st| st.name).collect::<Vec<_>>(), ["verify", "apply", "journal", "events"]);
+    let text = r.to_string();
+    assert!(text.contains("confirmation latency (submit -> durable): p50 "), "{text}");
+    assert_eq!(r.to_json()["steps"][0]["confirmed"], s.confirmed);
+}
+
+#[test]
+fn node_bench_open_loop_prints_a_rate_by_latency_table() {
+    use perf::node::{run_node_bench, NodeBenchConfig};
+    use std::time::Duration;
+    let cfg = NodeBenchConfig {
+        accounts: 10,
+        duration: Duration::from_millis(500),
+        block_interval: Some(Duration::from_millis(50)),
+        rates: vec![100, 200],
+        sigcheck_ceiling: Some(400.0),
+        orders_percent: 50,
+        ..Default::default()
+    };
+    let r = run_node_bench(&cfg).unwrap();
+    assert_eq!(r.steps.len(), 2);
+    for (s, rate) in r.steps.iter().zip([100, 200]) {
+        assert_eq!(s.offered_per_sec, Some(rate));
+        assert!(s.confirmed > 0 && s.percentiles().ordered());
+        assert_eq!(s.rejected, 0, "{:?}", s.first_rejection);
+    }
+    let text = r.to_string();
+    assert!(text.contains("rate x latency"), "{text}");
+}
+
+#[test]
 fn margin_bench_calls_exactly_the_callable_positions() {
     use perf::margin::{run_margin_bench, MarginBenchConfig};
     let r = run_margin_bench(MarginBenchConfig { healthy: 300, callable: 40 });

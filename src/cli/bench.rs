@@ -11,6 +11,10 @@ pub enum BenchCmd {
     /// The matching engine alone: one order book, a seeded limit/cancel/marketable stream;
     /// throughput, open-loop latency percentiles, and optionally a comparison with lobster.
     Matching(MatchingArgs),
+    /// The whole node path with every check on: signed transfers and limit orders from K
+    /// submitter threads through the pipeline (verify, single writer, journal fsync, events);
+    /// sustained tx/s, confirmation latency, CPU per stage, block fill; `--rates` for open loop.
+    Node(super::bench_node::NodeArgs),
     #[command(flatten)]
     Fees(super::bench_fees::FeesBenchCmd),
     #[command(flatten)]
@@ -36,11 +40,15 @@ pub struct MatchingArgs {
     /// Write one HdrHistogram `.hgrm` percentile file per latency step into this directory.
     #[arg(long, value_name = "DIR")]
     pub hgrm_dir: Option<PathBuf>,
+    /// Draw the latency distribution of every offered rate into this SVG file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
 }
 
 pub fn run(cmd: BenchCmd) -> Result<(), CliError> {
     match cmd {
         BenchCmd::Matching(args) => run_matching(args),
+        BenchCmd::Node(args) => super::bench_node::run(args),
         BenchCmd::Fees(cmd) => super::bench_fees::run(cmd),
         BenchCmd::Core(cmd) => super::bench_core::run(cmd),
         BenchCmd::Margin(cmd) => super::bench_margin::run(cmd),
@@ -62,9 +70,13 @@ fn run_matching(args: MatchingArgs) -> Result<(), CliError> {
         perf::matching::run_matching_bench(cfg).map_err(|e| CliError::Failed(format!("matching bench: {e}")))?;
     print!("{report}");
     if let Some(path) = &args.json {
-        let text = serde_json::to_string_pretty(&report.to_json()).map_err(|e| CliError::Failed(e.to_string()))?;
-        std::fs::write(path, text + "\n")
-            .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
+        perf::report::write_json(path, &report.to_json()).map_err(|e| CliError::Failed(e.to_string()))?;
+    }
+    if let Some(path) = &args.plot {
+        let series: Vec<_> =
+            report.latency.iter().map(|r| (format!("{} ops/s offered", r.offered_per_sec), &r.histogram)).collect();
+        perf::report::plot_latency(path, "graphene bench matching: latency per command", &series)
+            .map_err(|e| CliError::Failed(e.to_string()))?;
     }
     Ok(())
 }

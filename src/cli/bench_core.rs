@@ -49,8 +49,7 @@ pub enum CoreBenchCmd {
 
 fn write_json(path: &Option<PathBuf>, value: &serde_json::Value) -> Result<(), CliError> {
     if let Some(p) = path {
-        let text = serde_json::to_string_pretty(value).map_err(|e| CliError::Failed(e.to_string()))?;
-        std::fs::write(p, text + "\n").map_err(|e| CliError::Failed(format!("cannot write {}: {e}", p.display())))?;
+        perf::report::write_json(p, value).map_err(|e| CliError::Failed(e.to_string()))?;
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `graphene bench maintenance`: times the maintenance block's fee distribution on a large
-//! chain (see `perf::fees`). Prints the report as text, or JSON with `--json`.
+//! chain (see `perf::fees`). Prints the report as text, or JSON with `--json` (to a file with
+//! `--json FILE`).
 
 use super::CliError;
 use clap::{Args, Subcommand};
@@ -23,9 +24,10 @@ pub struct MaintenanceArgs {
     /// Lifetime members among the accounts (the referrers).
     #[arg(long, default_value_t = 1_000)]
     pub lifetime_members: usize,
-    /// Print the report as one JSON object.
-    #[arg(long)]
-    pub json: bool,
+    /// `--json`: print the report as one JSON object instead of text; `--json FILE`: print the
+    /// text and write the JSON to FILE.
+    #[arg(long, num_args = 0..=1, default_missing_value = "-", value_name = "FILE")]
+    pub json: Option<std::path::PathBuf>,
 }
 
 pub fn run(cmd: FeesBenchCmd) -> Result<(), CliError> {
@@ -39,10 +41,13 @@ pub fn run(cmd: FeesBenchCmd) -> Result<(), CliError> {
                 payers: a.payers,
                 lifetime_members: a.lifetime_members,
             });
-            if a.json {
-                println!("{}", report.to_json());
-            } else {
-                println!("{report}");
+            match &a.json {
+                Some(p) if p.as_os_str() == "-" => println!("{}", report.to_json()),
+                Some(p) => {
+                    println!("{report}");
+                    perf::report::write_json(p, &report.to_json()).map_err(|e| CliError::Failed(e.to_string()))?;
+                }
+                None => println!("{report}"),
             }
             Ok(())
         }

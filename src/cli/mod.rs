@@ -5,6 +5,7 @@ pub mod bench;
 pub mod bench_core;
 pub mod bench_fees;
 pub mod bench_margin;
+pub mod bench_node;
 pub mod config;
 pub mod key;
 pub mod node;
