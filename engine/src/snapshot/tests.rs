@@ -63,6 +63,18 @@ fn every_arena_populated() -> Chain {
         current_feed_publication_time: TimePointSec(u32::MAX),
         ..Default::default()
     });
+    // The asset those objects belong to: 1.3.1, market-issued.
+    let dynamic =
+        s.asset_dynamic.create(|i| AssetDynamicDataObject { id: AssetDynamicDataId(i), ..Default::default() });
+    let asset = s.assets.create(|i| AssetObject {
+        id: AssetId(i),
+        symbol: "USD".into(),
+        precision: 4,
+        dynamic_asset_data_id: AssetDynamicDataId(dynamic),
+        bitasset_data_id: Some(AssetBitassetDataId(0)),
+        ..Default::default()
+    });
+    assert_eq!(asset, 1);
     let usd = |amount| Asset { amount, asset_id: AssetId(1) };
     s.call_orders.create(|i| CallOrderObject {
         id: CallOrderId(i),
@@ -76,7 +88,8 @@ fn every_arena_populated() -> Chain {
         id: ForceSettlementId(i),
         owner: AccountId(17),
         balance: usd(5),
-        settlement_date: TimePointSec(3_000),
+        // Never due, so the end-of-block settlement step leaves this asset-less request alone.
+        settlement_date: TimePointSec(u32::MAX),
     });
     s.collateral_bids.create(|i| CollateralBidObject {
         id: CollateralBidId(i),
