@@ -2,5 +2,6 @@
 //! loopback, records latencies in hdrhistogram and prints rate x percentile tables.
 pub mod fees;
 pub mod hundred_k;
+pub mod hundred_k_journal;
 pub mod matching;
 pub mod sigcheck;
