@@ -29,7 +29,7 @@ use crate::error::Rejection;
 use crate::evaluators::{self, Context, Skip};
 use crate::state::State;
 use ledger::authority::Authority;
-use ledger::block::{BlockHeader, BlockId, SignedBlock, SignedBlockHeader};
+use ledger::block::{BlockDigests, BlockHeader, BlockId, SignedBlock, SignedBlockHeader};
 use ledger::graph::StateHash;
 use ledger::ids::*;
 use ledger::keys::PublicKey;
@@ -37,7 +37,7 @@ use ledger::objects::TransactionHistoryObject;
 use ledger::ops::OperationResult;
 use ledger::sign_state::{self, Approvals, AuthorityLookup};
 use ledger::time::TimePointSec;
-use ledger::transaction::{ProcessedTransaction, SignedTransaction};
+use ledger::transaction::{ProcessedTransaction, SignedTransaction, TransactionId};
 use ledger::{ids::TransactionHistoryId, Pack};
 use std::collections::VecDeque;
 
@@ -253,18 +253,20 @@ impl Chain {
             self.state.begin();
             self.pending = self.state.undo_depth() > depth;
         }
-        self.push_in_frame(tx, signing_keys)
+        self.push_in_frame(tx, signing_keys, None)
     }
 
     /// Apply one transaction in its own frame, merged into the frame below on success.
+    /// `known_id`, when given, is `tx.id()` computed earlier (a block's [`BlockDigests`]).
     fn push_in_frame(
         &mut self,
         tx: &SignedTransaction,
         signing_keys: Option<&[PublicKey]>,
+        known_id: Option<TransactionId>,
     ) -> Result<Applied, Rejection> {
         self.state.begin();
         self.state.virtual_ops.clear();
-        match self.apply_transaction(tx, signing_keys) {
+        match self.apply_transaction(tx, signing_keys, known_id) {
             Ok(mut a) => {
                 self.state.merge();
                 a.virtual_ops = std::mem::take(&mut self.state.virtual_ops);
@@ -294,11 +296,12 @@ impl Chain {
         &mut self,
         tx: &SignedTransaction,
         signing_keys: Option<&[PublicKey]>,
+        known_id: Option<TransactionId>,
     ) -> Result<Applied, Rejection> {
         tx.validate()?;
         // As bitshares-core (`_apply_transaction`): skipping the duplicate check also skips the
         // transaction record, so the id (a pack and a SHA-256) is not even computed.
-        let id = if self.skip.dupe { None } else { Some(tx.id()) };
+        let id = if self.skip.dupe { None } else { Some(known_id.unwrap_or_else(|| tx.id())) };
         if let Some(id) = id {
             if self.state.recent_transactions.index().by_id.contains_key(&id) {
                 return Err(Rejection::DuplicateTransaction { id: id.to_string() });
@@ -423,7 +426,7 @@ impl Chain {
         let mut outcomes = Vec::with_capacity(transactions.len());
         let mut included = Vec::new();
         for tx in transactions {
-            let r = self.push_in_frame(tx, None);
+            let r = self.push_in_frame(tx, None, None);
             if let Ok(a) = &r {
                 included
                     .push(ProcessedTransaction { signed: tx.clone(), operation_results: a.operation_results.clone() });
@@ -462,6 +465,17 @@ impl Chain {
     /// (except that the pending frame, if any, is discarded as for every block operation).
     #[allow(clippy::result_large_err)]
     pub fn apply_block(&mut self, block: &SignedBlock) -> Result<Vec<Applied>, BlockError> {
+        self.apply_block_with(block, &block.digests())
+    }
+
+    /// [`Chain::apply_block`] with the block's digests computed beforehand (by a decode thread in
+    /// replay); `digests` must be `block.digests()`. Every check is the same.
+    #[allow(clippy::result_large_err)]
+    pub fn apply_block_with(
+        &mut self,
+        block: &SignedBlock,
+        digests: &BlockDigests,
+    ) -> Result<Vec<Applied>, BlockError> {
         let h = &block.signed_header.header;
         let num = self.head_num() + 1;
         if h.previous != self.head_id() {
@@ -489,10 +503,10 @@ impl Chain {
                 return Err(BlockError::BadSignature { witness: h.witness });
             }
         }
-        if block.calculate_merkle_root() != h.transaction_merkle_root {
+        if digests.merkle_root != h.transaction_merkle_root {
             return Err(BlockError::BadMerkleRoot);
         }
-        let size = block.packed_size();
+        let size = digests.packed_size;
         let max = self.state.gpo().parameters.maximum_block_size;
         if size > max as usize {
             return Err(BlockError::TooLarge { size, max });
@@ -501,7 +515,7 @@ impl Chain {
         let hash_before = self.begin_block();
         let mut applied = Vec::with_capacity(block.transactions.len());
         for (index, t) in block.transactions.iter().enumerate() {
-            match self.push_in_frame(&t.signed, None) {
+            match self.push_in_frame(&t.signed, None, digests.tx_ids.get(index).copied()) {
                 Ok(a) => applied.push(a),
                 Err(rejection) => {
                     self.state.undo();
