@@ -57,6 +57,18 @@ pub struct SkipFlags {
     pub block_signature: bool,
 }
 
+/// What was computed for a transaction before it reaches the applying thread.
+#[derive(Clone, Copy, Debug)]
+struct Known {
+    /// `tx.id()`.
+    id: Option<TransactionId>,
+    /// `tx.validate()` passed.
+    validated: bool,
+}
+impl Known {
+    const NOTHING: Known = Known { id: None, validated: false };
+}
+
 /// A transaction that was applied, with its results and the virtual operations it caused.
 #[derive(Clone, Debug)]
 pub struct Applied {
@@ -253,20 +265,21 @@ impl Chain {
             self.state.begin();
             self.pending = self.state.undo_depth() > depth;
         }
-        self.push_in_frame(tx, signing_keys, None)
+        self.push_in_frame(tx, signing_keys, Known::NOTHING)
     }
 
     /// Apply one transaction in its own frame, merged into the frame below on success.
-    /// `known_id`, when given, is `tx.id()` computed earlier (a block's [`BlockDigests`]).
+    /// `known`: what was computed for `tx` earlier (a block's [`BlockDigests`], a replay's decode
+    /// thread); [`Known::NOTHING`] otherwise.
     fn push_in_frame(
         &mut self,
         tx: &SignedTransaction,
         signing_keys: Option<&[PublicKey]>,
-        known_id: Option<TransactionId>,
+        known: Known,
     ) -> Result<Applied, Rejection> {
         self.state.begin();
         self.state.virtual_ops.clear();
-        match self.apply_transaction(tx, signing_keys, known_id) {
+        match self.apply_transaction(tx, signing_keys, known) {
             Ok(mut a) => {
                 self.state.merge();
                 a.virtual_ops = std::mem::take(&mut self.state.virtual_ops);
@@ -296,12 +309,14 @@ impl Chain {
         &mut self,
         tx: &SignedTransaction,
         signing_keys: Option<&[PublicKey]>,
-        known_id: Option<TransactionId>,
+        known: Known,
     ) -> Result<Applied, Rejection> {
-        tx.validate()?;
+        if !known.validated {
+            tx.validate()?;
+        }
         // As bitshares-core (`_apply_transaction`): skipping the duplicate check also skips the
         // transaction record, so the id (a pack and a SHA-256) is not even computed.
-        let id = if self.skip.dupe { None } else { Some(known_id.unwrap_or_else(|| tx.id())) };
+        let id = if self.skip.dupe { None } else { Some(known.id.unwrap_or_else(|| tx.id())) };
         if let Some(id) = id {
             if self.state.recent_transactions.index().by_id.contains_key(&id) {
                 return Err(Rejection::DuplicateTransaction { id: id.to_string() });
@@ -426,7 +441,7 @@ impl Chain {
         let mut outcomes = Vec::with_capacity(transactions.len());
         let mut included = Vec::new();
         for tx in transactions {
-            let r = self.push_in_frame(tx, None, None);
+            let r = self.push_in_frame(tx, None, Known::NOTHING);
             if let Ok(a) = &r {
                 included
                     .push(ProcessedTransaction { signed: tx.clone(), operation_results: a.operation_results.clone() });
@@ -465,16 +480,18 @@ impl Chain {
     /// (except that the pending frame, if any, is discarded as for every block operation).
     #[allow(clippy::result_large_err)]
     pub fn apply_block(&mut self, block: &SignedBlock) -> Result<Vec<Applied>, BlockError> {
-        self.apply_block_with(block, &block.digests())
+        self.apply_block_with(block, &block.digests(), false)
     }
 
     /// [`Chain::apply_block`] with the block's digests computed beforehand (by a decode thread in
-    /// replay); `digests` must be `block.digests()`. Every check is the same.
+    /// replay); `digests` must be `block.digests()`, and `validated` may be true only if every
+    /// transaction's stateless `validate()` already passed. Every check is the same.
     #[allow(clippy::result_large_err)]
     pub fn apply_block_with(
         &mut self,
         block: &SignedBlock,
         digests: &BlockDigests,
+        validated: bool,
     ) -> Result<Vec<Applied>, BlockError> {
         let h = &block.signed_header.header;
         let num = self.head_num() + 1;
@@ -515,7 +532,8 @@ impl Chain {
         let hash_before = self.begin_block();
         let mut applied = Vec::with_capacity(block.transactions.len());
         for (index, t) in block.transactions.iter().enumerate() {
-            match self.push_in_frame(&t.signed, None, digests.tx_ids.get(index).copied()) {
+            let known = Known { id: digests.tx_ids.get(index).copied(), validated };
+            match self.push_in_frame(&t.signed, None, known) {
                 Ok(a) => applied.push(a),
                 Err(rejection) => {
                     self.state.undo();

@@ -221,6 +221,8 @@ struct Decoded {
     state_hash: [u8; 32],
     block: SignedBlock,
     digests: ledger::block::BlockDigests,
+    /// Every transaction's `validate()` passed.
+    validated: bool,
 }
 
 /// The decode thread of [`replay_inner`]: read, decode and digest every record from `from` on.
@@ -246,7 +248,10 @@ fn decode_blocks(
             let block = SignedBlock::from_bytes(rec.payload)
                 .map_err(|e| NodeError::BadPayload { block_num, detail: e.to_string() })?;
             let digests = block.digests();
-            Ok(Decoded { block_num, block_id: rec.block_id, state_hash: rec.state_hash, block, digests })
+            // Stateless, so done here; a block with an invalid transaction is left to the applying
+            // thread, which then validates and reports it exactly as without this.
+            let validated = block.transactions.iter().all(|t| t.signed.validate().is_ok());
+            Ok(Decoded { block_num, block_id: rec.block_id, state_hash: rec.state_hash, block, digests, validated })
         });
         let failed = decoded.is_err();
         if out.send(decoded).is_err() || failed {
@@ -269,9 +274,9 @@ fn apply_decoded(
     progress: &mut dyn FnMut(u32, ReplayStats),
 ) -> Result<(), NodeError> {
     for decoded in blocks.iter() {
-        let Decoded { block_num, block_id, state_hash, block, digests } = decoded?;
+        let Decoded { block_num, block_id, state_hash, block, digests, validated } = decoded?;
         chain
-            .apply_block_with(&block, &digests)
+            .apply_block_with(&block, &digests, validated)
             .map_err(|e| NodeError::BadBlock { block_num, detail: e.to_string() })?;
         let id = chain.head_id();
         if id.0 != block_id {
