@@ -10,6 +10,10 @@ use ledger::ids::{AccountBalanceId, AccountId, AccountStatisticsId, AssetId};
 use ledger::objects::AccountBalanceObject;
 use std::time::Instant;
 
+/// The allocator `graphene` itself uses (src/main.rs), so the restore is measured as a node pays it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[allow(unsafe_code)]
 fn map(file: &std::fs::File) -> memmap2::Mmap {
     // SAFETY: the file is this process's own temporary file, not modified while mapped.

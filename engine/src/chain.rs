@@ -29,7 +29,7 @@ use crate::error::Rejection;
 use crate::evaluators::{self, Context, Skip};
 use crate::state::State;
 use ledger::authority::Authority;
-use ledger::block::{BlockId, SignedBlock};
+use ledger::block::{BlockDigests, BlockId, SignedBlock};
 use ledger::graph::StateHash;
 use ledger::ids::*;
 use ledger::keys::PublicKey;
@@ -37,7 +37,7 @@ use ledger::objects::TransactionHistoryObject;
 use ledger::ops::OperationResult;
 use ledger::sign_state::{self, Approvals, AuthorityLookup};
 use ledger::time::TimePointSec;
-use ledger::transaction::SignedTransaction;
+use ledger::transaction::{SignedTransaction, TransactionId};
 use ledger::{ids::TransactionHistoryId, Pack};
 use std::collections::VecDeque;
 
@@ -58,6 +58,18 @@ pub struct SkipFlags {
     pub fee_schedule: bool,
     /// Do not check the producing witness's block signature.
     pub block_signature: bool,
+}
+
+/// What was computed for a transaction before it reaches the applying thread.
+#[derive(Clone, Copy, Debug)]
+struct Known {
+    /// `tx.id()`.
+    id: Option<TransactionId>,
+    /// `tx.validate()` passed.
+    validated: bool,
+}
+impl Known {
+    const NOTHING: Known = Known { id: None, validated: false };
 }
 
 /// A transaction that was applied, with its results and the virtual operations it caused.
@@ -256,18 +268,21 @@ impl Chain {
             self.state.begin();
             self.pending = self.state.undo_depth() > depth;
         }
-        self.push_in_frame(tx, signing_keys)
+        self.push_in_frame(tx, signing_keys, Known::NOTHING)
     }
 
     /// Apply one transaction in its own frame, merged into the frame below on success.
+    /// `known`: what was computed for `tx` earlier (a block's [`BlockDigests`], a replay's decode
+    /// thread); [`Known::NOTHING`] otherwise.
     fn push_in_frame(
         &mut self,
         tx: &SignedTransaction,
         signing_keys: Option<&[PublicKey]>,
+        known: Known,
     ) -> Result<Applied, Rejection> {
         self.state.begin();
         self.state.virtual_ops.clear();
-        match self.apply_transaction(tx, signing_keys) {
+        match self.apply_transaction(tx, signing_keys, known) {
             Ok(mut a) => {
                 self.state.merge();
                 a.virtual_ops = std::mem::take(&mut self.state.virtual_ops);
@@ -297,11 +312,14 @@ impl Chain {
         &mut self,
         tx: &SignedTransaction,
         signing_keys: Option<&[PublicKey]>,
+        known: Known,
     ) -> Result<Applied, Rejection> {
-        tx.validate()?;
+        if !known.validated {
+            tx.validate()?;
+        }
         // As bitshares-core (`_apply_transaction`): skipping the duplicate check also skips the
         // transaction record, so the id (a pack and a SHA-256) is not even computed.
-        let id = if self.skip.dupe { None } else { Some(tx.id()) };
+        let id = if self.skip.dupe { None } else { Some(known.id.unwrap_or_else(|| tx.id())) };
         if let Some(id) = id {
             if self.state.recent_transactions.index().by_id.contains_key(&id) {
                 return Err(Rejection::DuplicateTransaction { id: id.to_string() });
@@ -425,6 +443,19 @@ impl Chain {
     /// (except that the pending frame, if any, is discarded as for every block operation).
     #[allow(clippy::result_large_err)]
     pub fn apply_block(&mut self, block: &SignedBlock) -> Result<Vec<Applied>, BlockError> {
+        self.apply_block_with(block, &block.digests(), false)
+    }
+
+    /// [`Chain::apply_block`] with the block's digests computed beforehand (by a decode thread in
+    /// replay); `digests` must be `block.digests()`, and `validated` may be true only if every
+    /// transaction's stateless `validate()` already passed. Every check is the same.
+    #[allow(clippy::result_large_err)]
+    pub fn apply_block_with(
+        &mut self,
+        block: &SignedBlock,
+        digests: &BlockDigests,
+        validated: bool,
+    ) -> Result<Vec<Applied>, BlockError> {
         let h = &block.signed_header.header;
         let num = self.head_num() + 1;
         if h.previous != self.head_id() {
@@ -452,10 +483,10 @@ impl Chain {
                 return Err(BlockError::BadSignature { witness: h.witness });
             }
         }
-        if block.calculate_merkle_root() != h.transaction_merkle_root {
+        if digests.merkle_root != h.transaction_merkle_root {
             return Err(BlockError::BadMerkleRoot);
         }
-        let size = block.packed_size();
+        let size = digests.packed_size;
         let max = self.state.gpo().parameters.maximum_block_size;
         if size > max as usize {
             return Err(BlockError::TooLarge { size, max });
@@ -464,7 +495,8 @@ impl Chain {
         let hash_before = self.begin_block();
         let mut applied = Vec::with_capacity(block.transactions.len());
         for (index, t) in block.transactions.iter().enumerate() {
-            match self.push_in_frame(&t.signed, None) {
+            let known = Known { id: digests.tx_ids.get(index).copied(), validated };
+            match self.push_in_frame(&t.signed, None, known) {
                 Ok(a) => applied.push(a),
                 Err(rejection) => {
                     self.state.undo();

@@ -132,6 +132,42 @@ impl SignedBlock {
         let leaves: Vec<[u8; 32]> = self.transactions.iter().map(ProcessedTransaction::merkle_digest).collect();
         merkle_root(&leaves)
     }
+
+    /// Everything applying the block derives from its bytes alone, in one pass that packs each
+    /// transaction once: equal to `calculate_merkle_root()`, each transaction's `id()` and
+    /// `packed_size()`, which each pack again. Needs no state, so a replay computes it on
+    /// another thread while the previous block applies.
+    pub fn digests(&self) -> BlockDigests {
+        let mut buf = Vec::with_capacity(512);
+        let mut leaves = Vec::with_capacity(self.transactions.len());
+        let mut tx_ids = Vec::with_capacity(self.transactions.len());
+        let mut size =
+            self.signed_header.to_bytes().len() + crate::encoding::varint_len(self.transactions.len() as u64);
+        for t in &self.transactions {
+            buf.clear();
+            // `ProcessedTransaction` packs as transaction ‖ signatures ‖ operation_results, and
+            // the id hashes the transaction part alone.
+            t.signed.transaction.pack(&mut buf);
+            let id: [u8; 32] = Sha256::digest(&buf).into();
+            let mut short = [0u8; 20];
+            short.copy_from_slice(&id[..20]);
+            tx_ids.push(crate::transaction::TransactionId(short));
+            t.signed.signatures.pack(&mut buf);
+            t.operation_results.pack(&mut buf);
+            leaves.push(Sha256::digest(&buf).into());
+            size += buf.len();
+        }
+        BlockDigests { merkle_root: merkle_root(&leaves), tx_ids, packed_size: size }
+    }
+}
+
+/// What [`SignedBlock::digests`] computes: the transaction merkle root, every transaction's id
+/// (in block order) and the block's packed size.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockDigests {
+    pub merkle_root: Ripemd160,
+    pub tx_ids: Vec<crate::transaction::TransactionId>,
+    pub packed_size: usize,
 }
 
 /// `signed_block::calculate_merkle_root` over leaf digests: pairs are replaced by
@@ -165,6 +201,28 @@ pub fn merkle_root(leaves: &[[u8; 32]]) -> Ripemd160 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digests_equal_the_separate_merkle_root_ids_and_size() {
+        use crate::transaction::{SignedTransaction, Transaction};
+        let mut block = SignedBlock::default();
+        for i in 0..5u16 {
+            let tx = Transaction { ref_block_num: i, ..Default::default() };
+            let signed = SignedTransaction { transaction: tx, signatures: Vec::new() };
+            block.transactions.push(ProcessedTransaction { signed, operation_results: Vec::new() });
+        }
+        let d = block.digests();
+        assert_eq!(d.merkle_root, block.calculate_merkle_root());
+        let ids: Vec<_> = block.transactions.iter().map(|t| t.id()).collect();
+        assert_eq!(d.tx_ids, ids);
+        assert_eq!(d.packed_size, block.to_bytes().len());
+        assert_eq!(SignedBlock::default().digests().packed_size, SignedBlock::default().to_bytes().len());
+        for v in [0u64, 1, 127, 128, 16_383, 16_384, u64::MAX] {
+            let mut out = Vec::new();
+            crate::encoding::write_varint(&mut out, v);
+            assert_eq!(crate::encoding::varint_len(v), out.len(), "varint_len({v})");
+        }
+    }
 
     #[test]
     fn block_id_number_and_prefix() {

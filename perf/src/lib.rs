@@ -2,6 +2,7 @@
 //! loopback, records latencies in hdrhistogram and prints rate x percentile tables.
 pub mod fees;
 pub mod hundred_k;
+pub mod hundred_k_journal;
 pub mod margin;
 pub mod margin_flow;
 pub mod matching;

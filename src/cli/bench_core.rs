@@ -8,9 +8,13 @@
 
 use super::CliError;
 use clap::{Subcommand, ValueEnum};
+use ledger::block::SignedBlock;
+use ledger::graph::StateHash;
+use ledger::Pack;
 use perf::hundred_k::{run_hundred_k, Checks, HundredKConfig};
+use perf::hundred_k_journal::{journal_genesis, produce_journal_workload};
 use perf::sigcheck::{run_sigcheck, SigcheckConfig};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Which checks `hundred-k` makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -34,6 +38,13 @@ pub enum CoreBenchCmd {
         block_size: usize,
         #[arg(long, help = "Also write the report as JSON to this file")]
         json: Option<PathBuf>,
+        #[arg(
+            long,
+            value_name = "DIR",
+            help = "Instead of timing, write the workload as a node data dir (genesis + journal of signed blocks \
+                    of --block-size transactions) for `graphene replay --data-dir DIR`"
+        )]
+        write_data_dir: Option<PathBuf>,
     },
     /// bitshares-core's sigcheck_benchmark: public-key recoveries from one compact signature,
     /// on one thread, on every core, and raw libsecp256k1 for comparison.
@@ -56,9 +67,12 @@ fn write_json(path: &Option<PathBuf>, value: &serde_json::Value) -> Result<(), C
 
 pub fn run(cmd: CoreBenchCmd) -> Result<(), CliError> {
     match cmd {
-        CoreBenchCmd::HundredK { cycles, checks, block_size, json } => {
+        CoreBenchCmd::HundredK { cycles, checks, block_size, json, write_data_dir } => {
             if cycles == 0 || block_size == 0 {
                 return Err(CliError::Usage("--cycles and --block-size must be at least 1".into()));
+            }
+            if let Some(dir) = write_data_dir {
+                return write_data_dir_workload(&dir, cycles, block_size);
             }
             let checks = match checks {
                 ChecksArg::None => Checks::None,
@@ -79,4 +93,33 @@ pub fn run(cmd: CoreBenchCmd) -> Result<(), CliError> {
             write_json(&json, &report.to_json())
         }
     }
+}
+
+/// `hundred-k --write-data-dir DIR`: the workload as a data dir `graphene replay` accepts.
+fn write_data_dir_workload(dir: &Path, cycles: usize, block_size: usize) -> Result<(), CliError> {
+    let failed = |what: &str, e: &dyn std::fmt::Display| CliError::Failed(format!("{what} {}: {e}", dir.display()));
+    if dir.join(journal::JOURNAL_FILE).exists() {
+        return Err(CliError::Usage(format!("{} already holds a journal", dir.display())));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| failed("cannot create", &e))?;
+    let (_, text, chain_id) = journal_genesis().map_err(|e| CliError::Failed(e.to_string()))?;
+    std::fs::write(dir.join("genesis.json"), &text).map_err(|e| failed("cannot write genesis.json in", &e))?;
+    let (mut journal, _) = journal::Journal::open(dir, chain_id.0, journal::OpenOptions::default())
+        .map_err(|e| failed("cannot open the journal in", &e))?;
+    let started = std::time::Instant::now();
+    let mut sink = |block: &SignedBlock, hash: &StateHash| -> Result<(), String> {
+        let num = block.block_num();
+        journal.append(num, &block.id().0, &hash.0, &block.to_bytes()).map_err(|e| e.to_string())
+    };
+    let done = produce_journal_workload(cycles, block_size, &mut sink).map_err(|e| CliError::Failed(e.to_string()))?;
+    journal.sync().map_err(|e| failed("cannot sync the journal in", &e))?;
+    println!(
+        "wrote {} blocks, {} transactions, {} operations to {} in {:.1} s",
+        done.blocks,
+        done.transactions,
+        done.operations,
+        dir.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }

@@ -195,35 +195,113 @@ fn replay_inner(
             from - 1
         )));
     }
-    let mut it = journal.iter_from(from)?;
+    // Decoding a block and hashing its transactions (ids, merkle root) need no state: a scoped
+    // thread does them for the next blocks while this one applies the current block, feeding a
+    // bounded channel (back-pressure) in journal order. Blocks are dropped on that thread too.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Decoded, NodeError>>(DECODE_AHEAD);
+    let (drop_tx, drop_rx) = std::sync::mpsc::channel::<SignedBlock>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || decode_blocks(journal, from, tx, &drop_rx));
+        let result = apply_decoded(chain, &rx, &drop_tx, &mut stats, progress);
+        // Stop the decoder early on error: it sees the closed channel on its next send.
+        drop(rx);
+        drop(drop_tx);
+        result
+    })?;
+    Ok(stats)
+}
+
+/// Blocks decoded ahead of the one being applied.
+const DECODE_AHEAD: usize = 32;
+
+/// One journal record, decoded, with its digests.
+struct Decoded {
+    block_num: u32,
+    block_id: [u8; 20],
+    state_hash: [u8; 32],
+    block: SignedBlock,
+    digests: ledger::block::BlockDigests,
+    /// Every transaction's `validate()` passed.
+    validated: bool,
+}
+
+/// The decode thread of [`replay_inner`]: read, decode and digest every record from `from` on.
+fn decode_blocks(
+    journal: &Journal,
+    from: u32,
+    out: std::sync::mpsc::SyncSender<Result<Decoded, NodeError>>,
+    applied: &std::sync::mpsc::Receiver<SignedBlock>,
+) {
+    let mut it = match journal.iter_from(from) {
+        Ok(it) => it,
+        Err(e) => {
+            let _ = out.send(Err(e.into()));
+            return;
+        }
+    };
     while let Some(rec) = it.next_ref() {
-        let rec = rec?;
-        let block_num = rec.block_num;
-        let block = SignedBlock::from_bytes(rec.payload)
-            .map_err(|e| NodeError::BadPayload { block_num, detail: e.to_string() })?;
-        chain.apply_block(&block).map_err(|e| NodeError::BadBlock { block_num, detail: e.to_string() })?;
+        while let Ok(done) = applied.try_recv() {
+            drop(done);
+        }
+        let decoded = rec.map_err(NodeError::from).and_then(|rec| {
+            let block_num = rec.block_num;
+            let block = SignedBlock::from_bytes(rec.payload)
+                .map_err(|e| NodeError::BadPayload { block_num, detail: e.to_string() })?;
+            let digests = block.digests();
+            // Stateless, so done here; a block with an invalid transaction is left to the applying
+            // thread, which then validates and reports it exactly as without this.
+            let validated = block.transactions.iter().all(|t| t.signed.validate().is_ok());
+            Ok(Decoded { block_num, block_id: rec.block_id, state_hash: rec.state_hash, block, digests, validated })
+        });
+        let failed = decoded.is_err();
+        if out.send(decoded).is_err() || failed {
+            return;
+        }
+    }
+    // Close the block channel first (the applier's loop ends on it), then free what it applies.
+    drop(out);
+    for done in applied.iter() {
+        drop(done);
+    }
+}
+
+/// The applying side of [`replay_inner`].
+fn apply_decoded(
+    chain: &mut Chain,
+    blocks: &std::sync::mpsc::Receiver<Result<Decoded, NodeError>>,
+    applied: &std::sync::mpsc::Sender<SignedBlock>,
+    stats: &mut ReplayStats,
+    progress: &mut dyn FnMut(u32, ReplayStats),
+) -> Result<(), NodeError> {
+    for decoded in blocks.iter() {
+        let Decoded { block_num, block_id, state_hash, block, digests, validated } = decoded?;
+        chain
+            .apply_block_with(&block, &digests, validated)
+            .map_err(|e| NodeError::BadBlock { block_num, detail: e.to_string() })?;
         let id = chain.head_id();
-        if id.0 != rec.block_id {
+        if id.0 != block_id {
             return Err(NodeError::Divergence {
                 block_num,
                 what: "block id",
-                recorded: hex::encode(rec.block_id),
+                recorded: hex::encode(block_id),
                 computed: id.to_string(),
             });
         }
-        if chain.state.state_hash.0 != rec.state_hash {
+        if chain.state.state_hash.0 != state_hash {
             return Err(NodeError::Divergence {
                 block_num,
                 what: "state hash",
-                recorded: hex::encode(rec.state_hash),
+                recorded: hex::encode(state_hash),
                 computed: chain.state.state_hash.to_string(),
             });
         }
         stats.blocks += 1;
         stats.ops += block.transactions.iter().map(|t| t.signed.operations.len() as u64).sum::<u64>();
-        progress(block_num, stats);
+        progress(block_num, *stats);
+        // Freed on the decode thread.
+        let _ = applied.send(block);
     }
-    Ok(stats)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 //! apply or produce a block underneath it. The timestamp is fixed when the block is opened (a
 //! transaction's checks use the head block's time, as bitshares-core, not the new block's).
 
-use super::{BlockError, Chain};
+use super::{BlockError, Chain, Known};
 use crate::chain::Applied;
 use crate::error::Rejection;
 use ledger::block::{BlockHeader, SignedBlock, SignedBlockHeader};
@@ -55,7 +55,7 @@ impl OpenBlock<'_> {
     /// `signing_keys`, when given, are the keys already recovered from its signatures (the
     /// pipeline's verify stage); they are then not recovered again.
     pub fn push(&mut self, tx: &SignedTransaction, signing_keys: Option<&[PublicKey]>) -> Result<Applied, Rejection> {
-        let applied = self.chain.push_in_frame(tx, signing_keys)?;
+        let applied = self.chain.push_in_frame(tx, signing_keys, Known::NOTHING)?;
         // Results are not part of consensus; producers leave them out of the block.
         self.included.push(ProcessedTransaction { signed: tx.clone(), operation_results: Vec::new() });
         Ok(applied)

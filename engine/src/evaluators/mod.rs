@@ -152,13 +152,23 @@ pub fn pay_fee(state: &mut State, payer: AccountId, core_fee: i64) {
     }
     let threshold = state.gpo().parameters.cashback_vesting_threshold;
     let stats = state.account(payer).expect("checked in prepare_fee").statistics.0;
-    state.statistics.modify(stats, |s| {
+    let add = |s: &mut ledger::objects::AccountStatisticsObject| {
         if core_fee > threshold {
             s.pending_fees += core_fee;
         } else {
             s.pending_vested_fees += core_fee;
         }
+    };
+    // The pending-fee index keys on (name, has pending fees): a payer that already has pending
+    // fees keeps both (fees are positive), so the index needs no old copy to compare.
+    let stays_pending = state.statistics.get(stats).is_some_and(|s| {
+        s.pending_fees >= 0 && s.pending_vested_fees >= 0 && (s.pending_fees > 0 || s.pending_vested_fees > 0)
     });
+    if stays_pending && core_fee > 0 {
+        state.statistics.modify_unindexed(stats, add);
+    } else {
+        state.statistics.modify(stats, add);
+    }
 }
 
 /// `convert_fee` then `pay_fee` for the whole fee: what every operation does between its

@@ -395,6 +395,23 @@ impl<T: Object, I: Index<T>> Arena<T, I> {
         }
     }
 
+    /// [`Arena::modify`] for a change that leaves everything the index reads as it was: skips
+    /// the copy of the old version that the index comparison needs when no undo record holds
+    /// one (undo disabled, or the object already touched in this frame). Debug builds take the
+    /// checked path.
+    pub fn modify_unindexed<R>(&mut self, instance: u64, f: impl FnOnce(&mut T) -> R) -> R {
+        if cfg!(debug_assertions) || !I::ACTIVE {
+            return self.modify(instance, f);
+        }
+        let slot = match self.slots.get_mut(instance as usize) {
+            Some(s) if s.value.is_some() => s,
+            _ => missing::<T>("modify", instance),
+        };
+        touch(slot, instance, self.current_serial, &mut self.log, &mut self.changed);
+        let Some(value) = slot.value.as_mut() else { unreachable!("checked above") };
+        f(value)
+    }
+
     /// Remove a live object, leaving a hole (its instance is never reused), and return it.
     ///
     /// Panics if the object does not exist.
@@ -539,27 +556,37 @@ impl<T: Object, I: Index<T>> Undoable for Arena<T, I> {
         let mut changed = std::mem::take(&mut self.changed);
         changed.sort_unstable();
         changed.dedup();
+        // Records are concatenated and handed to blake3 in large pieces: the digest is that of
+        // the same byte stream, but whole 1 KiB chunks are hashed several at a time (SIMD)
+        // instead of one small `update` per object.
+        const FLUSH_AT: usize = 64 * 1024;
+        let buf = &mut self.scratch;
+        buf.clear();
         for &instance in &changed {
             let slot = &mut self.slots[instance as usize];
             if slot.meta & CHANGED == 0 {
                 continue; // undone since it was listed
             }
             slot.meta &= !CHANGED;
-            let buf = &mut self.scratch;
-            buf.clear();
+            let start = buf.len();
             buf.extend_from_slice(&[T::SPACE, T::TYPE]);
             buf.extend_from_slice(&instance.to_le_bytes());
             match &slot.value {
                 Some(v) => {
                     buf.extend_from_slice(&[1, 0, 0, 0, 0]);
                     v.pack(buf);
-                    let len = u32::try_from(buf.len() - 15).expect("object encoding under 4 GiB");
-                    buf[11..15].copy_from_slice(&len.to_le_bytes());
+                    let len = u32::try_from(buf.len() - start - 15).expect("object encoding under 4 GiB");
+                    buf[start + 11..start + 15].copy_from_slice(&len.to_le_bytes());
                 }
                 None => buf.push(0),
             }
-            h.update(buf);
+            if buf.len() >= FLUSH_AT {
+                h.update(buf);
+                buf.clear();
+            }
         }
+        h.update(buf);
+        buf.clear();
         changed.clear();
         self.changed = changed;
     }
