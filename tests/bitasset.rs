@@ -47,41 +47,67 @@ fn feed(core: i64) -> Operation {
     })
 }
 
-#[test]
-fn margin_call_after_feed_drop_appears_as_fill_order_virtual_ops() {
-    let g: GenesisState = serde_json::from_str(DEV_GENESIS_JSON).unwrap();
-    let t0 = g.initial_timestamp;
-    let key = dev_key("nathan").public_key();
-    let claim = Operation::BalanceClaim(BalanceClaimOp {
+fn claim(key: ledger::keys::PublicKey) -> Operation {
+    Operation::BalanceClaim(BalanceClaimOp {
         deposit_to_account: NATHAN,
         balance_to_claim: BalanceId(0),
         balance_owner_key: key,
         total_claimed: Asset::core(10_000_000_000_000),
         ..Default::default()
-    });
-    let create = Operation::AssetCreate(AssetCreateOp {
+    })
+}
+
+/// `USD` backed by core, issued by nathan, with the given issuer permissions.
+fn create_usd(issuer_permissions: u16) -> Operation {
+    Operation::AssetCreate(AssetCreateOp {
         issuer: NATHAN,
         symbol: "USD".into(),
         precision: 4,
         common_options: AssetOptions {
             core_exchange_rate: Price::new(Asset::core(10), Asset::new(1, USD)),
+            issuer_permissions,
             ..Default::default()
         },
         bitasset_opts: Some(BitassetOptions { short_backing_asset: CORE_ASSET, ..Default::default() }),
         ..Default::default()
-    });
-    let producers = Operation::AssetUpdateFeedProducers(AssetUpdateFeedProducersOp {
+    })
+}
+
+fn nathan_feeds_usd() -> Operation {
+    Operation::AssetUpdateFeedProducers(AssetUpdateFeedProducersOp {
         issuer: NATHAN,
         asset_to_update: USD,
         new_feed_producers: [NATHAN].into_iter().collect(),
         ..Default::default()
-    });
-    let borrow = Operation::CallOrderUpdate(CallOrderUpdateOp {
+    })
+}
+
+/// nathan borrows 1000 USD against 20,000 core.
+fn borrow() -> Operation {
+    Operation::CallOrderUpdate(CallOrderUpdateOp {
         funding_account: NATHAN,
         delta_collateral: Asset::core(20_000),
         delta_debt: Asset::new(1000, USD),
         ..Default::default()
-    });
+    })
+}
+
+/// The dev genesis with nathan's key holding the only genesis balance.
+fn genesis_json(key: ledger::keys::PublicKey) -> Value {
+    let mut genesis: Value = serde_json::from_str(DEV_GENESIS_JSON).unwrap();
+    genesis["initial_balances"] = json!([{
+        "owner": ledger::crypto::address_text(&key.address(), "TEST"),
+        "asset_symbol": "BTS",
+        "amount": 10_000_000_000_000i64,
+    }]);
+    genesis
+}
+
+#[test]
+fn margin_call_after_feed_drop_appears_as_fill_order_virtual_ops() {
+    let g: GenesisState = serde_json::from_str(DEV_GENESIS_JSON).unwrap();
+    let t0 = g.initial_timestamp;
+    let key = dev_key("nathan").public_key();
     let sell = Operation::LimitOrderCreate(LimitOrderCreateOp {
         seller: NATHAN,
         amount_to_sell: Asset::new(100, USD),
@@ -90,18 +116,12 @@ fn margin_call_after_feed_drop_appears_as_fill_order_virtual_ops() {
         ..Default::default()
     });
     let exp = t0.plus(3600);
-    let mut genesis_json: Value = serde_json::from_str(DEV_GENESIS_JSON).unwrap();
-    genesis_json["initial_balances"] = json!([{
-        "owner": ledger::crypto::address_text(&key.address(), "TEST"),
-        "asset_symbol": "BTS",
-        "amount": 10_000_000_000_000i64,
-    }]);
     let scenario = json!({
-        "genesis": genesis_json,
+        "genesis": genesis_json(key),
         "chain_id": hex::encode(common::dev_chain_id().0),
         "blocks": [
-            {"timestamp": t0.plus(5).to_string(), "transactions": [tx(&g, exp, vec![claim, create, producers])]},
-            {"timestamp": t0.plus(25).to_string(), "transactions": [tx(&g, exp, vec![feed(1000), borrow, sell])]},
+            {"timestamp": t0.plus(5).to_string(), "transactions": [tx(&g, exp, vec![claim(key), create_usd(flags::DEFAULT_UIA_ASSET_ISSUER_PERMISSION), nathan_feeds_usd()])]},
+            {"timestamp": t0.plus(25).to_string(), "transactions": [tx(&g, exp, vec![feed(1000), borrow(), sell])]},
             // 100 USD / 1200 core: maintenance 21 core/USD ≥ 20, so the position takes the order
             // at its 15 core/USD: the order receives 1500 core, the position pays 1500.
             {"timestamp": t0.plus(30).to_string(), "transactions": [tx(&g, exp, vec![feed(1200)])]},
@@ -134,40 +154,10 @@ fn margin_call_after_feed_drop_appears_as_fill_order_virtual_ops() {
 /// take over the debt (op 45) is placed. Pins their JSON results and the `bitasset_data` query.
 #[test]
 fn global_settlement_fund_and_bid_through_apply() {
+    const GS_PERMISSIONS: u16 = flags::DEFAULT_UIA_ASSET_ISSUER_PERMISSION | flags::GLOBAL_SETTLE;
     let g: GenesisState = serde_json::from_str(DEV_GENESIS_JSON).unwrap();
     let t0 = g.initial_timestamp;
     let key = dev_key("nathan").public_key();
-    let claim = Operation::BalanceClaim(BalanceClaimOp {
-        deposit_to_account: NATHAN,
-        balance_to_claim: BalanceId(0),
-        balance_owner_key: key,
-        total_claimed: Asset::core(10_000_000_000_000),
-        ..Default::default()
-    });
-    let create = Operation::AssetCreate(AssetCreateOp {
-        issuer: NATHAN,
-        symbol: "USD".into(),
-        precision: 4,
-        common_options: AssetOptions {
-            core_exchange_rate: Price::new(Asset::core(10), Asset::new(1, USD)),
-            issuer_permissions: flags::DEFAULT_UIA_ASSET_ISSUER_PERMISSION | flags::GLOBAL_SETTLE,
-            ..Default::default()
-        },
-        bitasset_opts: Some(BitassetOptions { short_backing_asset: CORE_ASSET, ..Default::default() }),
-        ..Default::default()
-    });
-    let producers = Operation::AssetUpdateFeedProducers(AssetUpdateFeedProducersOp {
-        issuer: NATHAN,
-        asset_to_update: USD,
-        new_feed_producers: [NATHAN].into_iter().collect(),
-        ..Default::default()
-    });
-    let borrow = Operation::CallOrderUpdate(CallOrderUpdateOp {
-        funding_account: NATHAN,
-        delta_collateral: Asset::core(20_000),
-        delta_debt: Asset::new(1000, USD),
-        ..Default::default()
-    });
     let global_settle = Operation::AssetGlobalSettle(AssetGlobalSettleOp {
         issuer: NATHAN,
         asset_to_settle: USD,
@@ -183,18 +173,12 @@ fn global_settlement_fund_and_bid_through_apply() {
         ..Default::default()
     });
     let exp = t0.plus(3600);
-    let mut genesis_json: Value = serde_json::from_str(DEV_GENESIS_JSON).unwrap();
-    genesis_json["initial_balances"] = json!([{
-        "owner": ledger::crypto::address_text(&key.address(), "TEST"),
-        "asset_symbol": "BTS",
-        "amount": 10_000_000_000_000i64,
-    }]);
     let scenario = json!({
-        "genesis": genesis_json,
+        "genesis": genesis_json(key),
         "chain_id": hex::encode(common::dev_chain_id().0),
         "blocks": [
-            {"timestamp": t0.plus(5).to_string(), "transactions": [tx(&g, exp, vec![claim, create, producers])]},
-            {"timestamp": t0.plus(25).to_string(), "transactions": [tx(&g, exp, vec![feed(1000), borrow])]},
+            {"timestamp": t0.plus(5).to_string(), "transactions": [tx(&g, exp, vec![claim(key), create_usd(GS_PERMISSIONS), nathan_feeds_usd()])]},
+            {"timestamp": t0.plus(25).to_string(), "transactions": [tx(&g, exp, vec![feed(1000), borrow()])]},
             {"timestamp": t0.plus(30).to_string(), "transactions": [tx(&g, exp, vec![global_settle])]},
             {"timestamp": t0.plus(35).to_string(), "transactions": [tx(&g, exp, vec![settle, bid])]},
         ],

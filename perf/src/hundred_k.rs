@@ -420,6 +420,20 @@ impl Driver {
     }
 }
 
+/// The hundred-k workload's `i`-th asset_create: `ASSET{i}` by `issuer`, the original's options.
+pub(crate) fn asset_create_op(issuer: AccountId, i: usize, fee: i64) -> Operation {
+    Operation::AssetCreate(AssetCreateOp {
+        fee: Asset::core(fee),
+        issuer,
+        symbol: format!("ASSET{i}"),
+        common_options: AssetOptions {
+            core_exchange_rate: Price::new(Asset::core(1), Asset::new(1, AssetId(1))),
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+}
+
 fn object_instance(r: &OperationResult) -> u64 {
     match r {
         OperationResult::ObjectId(id) => id.instance(),
@@ -505,16 +519,7 @@ pub fn run_hundred_k(cfg: &HundredKConfig) -> Result<Report, HundredKError> {
     // 3. asset_create.
     let txs: Vec<_> = (0..cycles)
         .map(|i| {
-            let op = Operation::AssetCreate(AssetCreateOp {
-                fee: Asset::core(fee_create),
-                issuer: accounts[i],
-                symbol: format!("ASSET{i}"),
-                common_options: AssetOptions {
-                    core_exchange_rate: Price::new(Asset::core(1), Asset::new(1, AssetId(1))),
-                    ..Default::default()
-                },
-                ..Default::default()
-            });
+            let op = asset_create_op(accounts[i], i, fee_create);
             d.sign(vec![op], &[user_key])
         })
         .collect();

@@ -12,10 +12,10 @@
 //!
 //! Owns only building the blocks; the caller writes them (journal, genesis file).
 
-use crate::hundred_k::HundredKError;
+use crate::hundred_k::{asset_create_op, HundredKError};
 use engine::chain::Chain;
 use engine::SkipFlags;
-use ledger::asset::{Asset, Price};
+use ledger::asset::Asset;
 use ledger::authority::Authority;
 use ledger::block::SignedBlock;
 use ledger::crypto::PrivateKey;
@@ -155,18 +155,7 @@ pub fn produce_journal_workload(
         vec![t(funder, accounts[i], 1_000_000), t(accounts[i], accounts[i + 1], 100)]
     })?;
 
-    let results = p.phase("asset_create", cycles, &|i| {
-        vec![Operation::AssetCreate(AssetCreateOp {
-            fee: Asset::core(100_000),
-            issuer: accounts[i],
-            symbol: format!("ASSET{i}"),
-            common_options: AssetOptions {
-                core_exchange_rate: Price::new(Asset::core(1), Asset::new(1, AssetId(1))),
-                ..Default::default()
-            },
-            ..Default::default()
-        })]
-    })?;
+    let results = p.phase("asset_create", cycles, &|i| vec![asset_create_op(accounts[i], i, 100_000)])?;
     let assets: Vec<AssetId> = results.iter().map(|r| AssetId(instance(r))).collect();
 
     p.phase("asset_issue", cycles, &|i| {
