@@ -8,28 +8,20 @@
 //! producers alice, bob, carol and nathan. Unless a test says otherwise the feed is
 //! F = 100 USD / 1000 core (10 core per USD), MCR 1750, MSSR 1500, no MCFR, no ICR.
 
+mod common;
+
+use common::{fills, Market, FUNDS};
 use engine::bitasset::BitassetError;
-use engine::chain::{Applied, Chain, SkipFlags};
-use engine::evaluators::adjust_balance;
+use engine::chain::Applied;
 use engine::Rejection;
 use ledger::asset::{Asset, Price};
 use ledger::ids::{AccountId, AssetId, CORE_ASSET};
 use ledger::ops::*;
 use ledger::time::TimePointSec;
-use ledger::transaction::{SignedTransaction, Transaction};
 
 const CORE: AssetId = CORE_ASSET;
-const FUNDS: i64 = 1_000_000;
 
-struct Bit {
-    chain: Chain,
-    usd: AssetId,
-    alice: AccountId,
-    bob: AccountId,
-    carol: AccountId,
-    nathan: AccountId,
-    nonce: u32,
-}
+type Bit = Market;
 
 fn bitasset_options(feed_lifetime_sec: u32, mcfr: Option<u16>) -> BitassetOptions {
     let mut o = BitassetOptions {
@@ -44,23 +36,11 @@ fn bitasset_options(feed_lifetime_sec: u32, mcfr: Option<u16>) -> BitassetOption
 }
 
 fn setup_with(options: BitassetOptions) -> Bit {
-    let genesis: ledger::genesis::GenesisState = serde_json::from_str(ledger::genesis::DEV_GENESIS_JSON).unwrap();
-    let chain_id = engine::genesis::chain_id_of(&genesis, ledger::genesis::DEV_GENESIS_JSON);
-    let mut chain = Chain::new(engine::genesis::build(&genesis, chain_id).unwrap());
-    chain.skip =
-        SkipFlags { signatures: true, tapos: true, block_signature: true, fee_schedule: true, ..Default::default() };
-    let id = |c: &Chain, n: &str| c.state.account_by_name(n).unwrap().id;
-    let (alice, bob, carol, nathan) =
-        (id(&chain, "init0"), id(&chain, "init1"), id(&chain, "init2"), id(&chain, "nathan"));
-    for who in [alice, bob, carol, nathan] {
-        adjust_balance(&mut chain.state, who, Asset::core(FUNDS)).unwrap();
-        chain.state.asset_dynamic.modify(0, |d| d.current_supply += FUNDS);
-    }
-    let mut b = Bit { chain, usd: AssetId(0), alice, bob, carol, nathan, nonce: 0 };
+    let mut b = Market::funded();
     b.next_block();
     b.next_block();
     let create = AssetCreateOp {
-        issuer: nathan,
+        issuer: b.nathan,
         symbol: "USD".into(),
         precision: 4,
         common_options: AssetOptions {
@@ -70,18 +50,8 @@ fn setup_with(options: BitassetOptions) -> Bit {
         bitasset_opts: Some(options),
         ..Default::default()
     };
-    let applied = b.ok(Operation::AssetCreate(create));
-    b.usd = match applied.operation_results[0] {
-        OperationResult::ObjectId(o) => AssetId::try_from(o).unwrap(),
-        ref other => panic!("asset_create returned {other:?}"),
-    };
-    let producers = [alice, bob, carol, nathan].into_iter().collect();
-    b.ok(Operation::AssetUpdateFeedProducers(AssetUpdateFeedProducersOp {
-        issuer: nathan,
-        asset_to_update: b.usd,
-        new_feed_producers: producers,
-        ..Default::default()
-    }));
+    let producers = [b.alice, b.bob, b.carol, b.nathan];
+    b.create_usd(create, &producers);
     b
 }
 
@@ -89,37 +59,7 @@ fn setup() -> Bit {
     setup_with(bitasset_options(86_400, None))
 }
 
-impl Bit {
-    fn push(&mut self, ops: Vec<Operation>) -> Result<Applied, Rejection> {
-        self.nonce += 1;
-        let tx = SignedTransaction {
-            transaction: Transaction {
-                expiration: self.chain.head_time().plus(60 + self.nonce),
-                operations: ops,
-                ..Default::default()
-            },
-            signatures: vec![],
-        };
-        let t = self.chain.slot_time(1);
-        let (_, mut outcomes) = self.chain.produce_block(t, &[tx], None).unwrap();
-        engine::bitasset::invariants::check_invariants(&self.chain.state).unwrap();
-        outcomes.pop().unwrap()
-    }
-
-    fn ok(&mut self, op: Operation) -> Applied {
-        self.push(vec![op]).unwrap_or_else(|e| panic!("rejected: {e}"))
-    }
-
-    fn next_block(&mut self) {
-        let t = self.chain.slot_time(1);
-        self.chain.produce_block(t, &[], None).unwrap();
-        engine::bitasset::invariants::check_invariants(&self.chain.state).unwrap();
-    }
-
-    fn usd(&self, amount: i64) -> Asset {
-        Asset::new(amount, self.usd)
-    }
-
+impl Market {
     /// F = `usd` USD / `core` core with the given ratios.
     fn feed(&self, publisher: AccountId, usd: i64, core: i64, mcr: u16, mssr: u16) -> Operation {
         Operation::AssetPublishFeed(AssetPublishFeedOp {
@@ -167,38 +107,10 @@ impl Bit {
         self.ok(Operation::LimitOrderCreate(op))
     }
 
-    fn position(&self, who: AccountId) -> Option<(i64, i64)> {
-        let s = &self.chain.state;
-        s.call_orders.index().find(who, self.usd).and_then(|i| s.call_orders.get(i)).map(|c| (c.collateral, c.debt))
-    }
-
-    fn supply(&self) -> i64 {
-        self.chain.state.asset_dynamic_data(self.usd).current_supply
-    }
-
-    fn collateral_fees(&self) -> i64 {
-        self.chain.state.asset_dynamic_data(self.usd).accumulated_collateral_fees
-    }
-
     fn core_in_orders(&self, who: AccountId) -> i64 {
         let s = &self.chain.state;
         s.statistics.get(s.account(who).unwrap().statistics.0).unwrap().total_core_in_orders
     }
-
-    fn bad(&self) -> ledger::objects::AssetBitassetDataObject {
-        self.chain.state.bitasset_data(self.usd).unwrap().clone()
-    }
-}
-
-fn fills(applied: &Applied) -> Vec<FillOrderOp> {
-    applied
-        .virtual_ops
-        .iter()
-        .filter_map(|o| match o {
-            Operation::FillOrder(f) => Some(f.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn bitasset_err(r: Result<Applied, Rejection>) -> BitassetError {
@@ -422,7 +334,7 @@ fn margin_call_fills_at_mcop() {
     // Bob sells 100 USD for at least 1000 core (10 core/USD ≤ 18): he takes alice's position.
     // order receives = 100 × 18 = 1800 core; call receives ceil(1800/18) = 100 USD, pays 100 × 18 = 1800.
     let applied = b.sell_usd(b.bob, 100, 1000);
-    let f = fills(&applied);
+    let f = fills(&applied.virtual_ops);
     assert_eq!(f.len(), 2);
     let at_mcop = Price::new(Asset::core(18), b.usd(1));
     assert_eq!(
@@ -455,7 +367,7 @@ fn margin_call_fee_goes_to_collateral_fees() {
     // order receives floor(100 × 84/5) = 1680; call receives ceil(1680 × 5/84) = 100;
     // call pays 100 × 18 = 1800; fee = 1800 − 1680 = 120.
     let applied = b.sell_usd(b.bob, 100, 1000);
-    let f = fills(&applied);
+    let f = fills(&applied.virtual_ops);
     assert_eq!((f[0].pays, f[0].receives), (b.usd(100), Asset::core(1680)));
     assert_eq!(f[0].fill_price, Price::new(Asset::core(84), b.usd(5)));
     assert_eq!((f[1].pays, f[1].receives, f[1].fee), (Asset::core(1800), b.usd(100), Asset::core(120)));
@@ -483,7 +395,7 @@ fn feed_drop_matches_callable_position_against_book() {
     // order receives floor(100 × 15) = 1500; call receives ceil(1500/15) = 100; call pays
     // floor(100 × 15 × MCPR(1500/1500 = 1)) = 1500; no fee.
     let applied = b.publish(100, 1200);
-    let f = fills(&applied);
+    let f = fills(&applied.virtual_ops);
     assert_eq!(f.len(), 2);
     let l = Price::new(b.usd(100), Asset::core(1500));
     assert_eq!(
@@ -509,7 +421,7 @@ fn tcr_limits_debt_sold() {
     // F' = 100/1200, target = max(TCR 2000, MCR 1750) → 24 core/USD; the call pays 15 core/USD.
     // Smallest X with (20000 − 15X)/(1000 − X) > 24: 9X > 4000 → X = 445, paying 445 × 15 = 6675.
     let applied = b.publish(100, 1200);
-    let f = fills(&applied);
+    let f = fills(&applied.virtual_ops);
     assert_eq!((f[0].pays, f[0].receives), (Asset::core(6675), b.usd(445)));
     assert_eq!(b.position(b.alice), Some((13_325, 555)));
     // Bob's order keeps the rest: 1000 − 445 = 555 USD.
@@ -539,7 +451,7 @@ fn black_swan_settles_all_positions() {
     assert_eq!(b.chain.state.balance(b.bob, CORE), FUNDS - 40_000 + 26_666);
     assert_eq!(b.chain.state.balance(b.alice, CORE), FUNDS - 20_000);
     assert_eq!((b.core_in_orders(b.alice), b.core_in_orders(b.bob)), (0, 0));
-    let f = fills(&applied);
+    let f = fills(&applied.virtual_ops);
     assert_eq!((f[0].account_id, f[0].pays, f[0].fee), (b.alice, Asset::core(20_000), Asset::core(6666)));
     assert_eq!((f[1].account_id, f[1].pays, f[1].fee), (b.bob, Asset::core(13_334), Asset::core(0)));
     // No new positions afterwards.
@@ -647,7 +559,7 @@ fn black_swan_waits_while_the_book_can_cover_the_worst_position() {
     //   alice (CR 20.1 ≤ 24.5) pays ceil(900 × 18100/900) = 18100, fund ceil(900 × 362/27) = 12067, fee 6033;
     //   bob (CR 50) pays ceil(1000 × 362/27) = 13408 into the fund.
     let applied = b.publish(100, 1400);
-    let f = fills(&applied);
+    let f = fills(&applied.virtual_ops);
     assert_eq!((f[0].account_id, f[0].pays, f[0].receives), (b.alice, Asset::core(1900), b.usd(100)));
     assert_eq!((f[1].account_id, f[1].pays, f[1].receives), (b.bob, b.usd(100), Asset::core(1900)));
     let bad = b.bad();
@@ -722,7 +634,7 @@ fn popping_a_global_settlement_block_restores_every_position() {
 
 // ---- asset_update on a market-issued asset (asset_evaluator.cpp, asset_update_evaluator) ----
 
-impl Bit {
+impl Market {
     fn update_options(&mut self, f: impl FnOnce(&mut AssetOptions)) -> Result<Applied, Rejection> {
         let mut new_options = self.chain.state.asset(self.usd).unwrap().options.clone();
         f(&mut new_options);

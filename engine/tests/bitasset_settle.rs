@@ -10,29 +10,22 @@
 //! alice owes 1000 USD against 30000 core, bob 1000 USD against 40000 core, and alice gave carol
 //! 100 USD.
 
+mod common;
+
+use common::{fills, Market, FUNDS};
 use engine::bitasset::force_settle::SettleError;
 use engine::bitasset::invariants::check_invariants;
-use engine::chain::{Applied, Chain, SkipFlags};
+use engine::chain::Applied;
 use engine::evaluators::adjust_balance;
 use engine::Rejection;
 use ledger::asset::{Asset, Price};
 use ledger::ids::{AccountId, AssetId, CORE_ASSET};
 use ledger::ops::*;
 use ledger::time::TimePointSec;
-use ledger::transaction::{SignedTransaction, Transaction};
 
-const FUNDS: i64 = 1_000_000;
 const DELAY: u32 = 3600;
 
-struct S {
-    chain: Chain,
-    usd: AssetId,
-    alice: AccountId,
-    bob: AccountId,
-    carol: AccountId,
-    nathan: AccountId,
-    nonce: u32,
-}
+type S = Market;
 
 fn options() -> BitassetOptions {
     BitassetOptions {
@@ -44,21 +37,6 @@ fn options() -> BitassetOptions {
     }
 }
 
-fn chain() -> (Chain, [AccountId; 4]) {
-    let genesis: ledger::genesis::GenesisState = serde_json::from_str(ledger::genesis::DEV_GENESIS_JSON).unwrap();
-    let chain_id = engine::genesis::chain_id_of(&genesis, ledger::genesis::DEV_GENESIS_JSON);
-    let mut chain = Chain::new(engine::genesis::build(&genesis, chain_id).unwrap());
-    chain.skip =
-        SkipFlags { signatures: true, tapos: true, block_signature: true, fee_schedule: true, ..Default::default() };
-    let id = |c: &Chain, n: &str| c.state.account_by_name(n).unwrap().id;
-    let who = [id(&chain, "init0"), id(&chain, "init1"), id(&chain, "init2"), id(&chain, "nathan")];
-    for w in who {
-        adjust_balance(&mut chain.state, w, Asset::core(FUNDS)).unwrap();
-        chain.state.asset_dynamic.modify(0, |d| d.current_supply += FUNDS);
-    }
-    (chain, who)
-}
-
 /// A bare chain with USD created (no feed, no positions).
 fn setup_bare(options: BitassetOptions, prediction_market: bool) -> S {
     setup_flags(options, prediction_market, 0)
@@ -66,12 +44,11 @@ fn setup_bare(options: BitassetOptions, prediction_market: bool) -> S {
 
 /// USD created with the given `flags`.
 fn setup_flags(options: BitassetOptions, prediction_market: bool, asset_flags: u16) -> S {
-    let (chain, [alice, bob, carol, nathan]) = chain();
-    let mut s = S { chain, usd: AssetId(0), alice, bob, carol, nathan, nonce: 0 };
+    let mut s = Market::funded();
     s.next_block();
     let precision = if prediction_market { s.chain.state.asset(CORE_ASSET).unwrap().precision } else { 4 };
     let create = AssetCreateOp {
-        issuer: nathan,
+        issuer: s.nathan,
         symbol: "USD".into(),
         precision,
         common_options: AssetOptions {
@@ -84,17 +61,8 @@ fn setup_flags(options: BitassetOptions, prediction_market: bool, asset_flags: u
         is_prediction_market: prediction_market,
         ..Default::default()
     };
-    let applied = s.ok(Operation::AssetCreate(create));
-    s.usd = match applied.operation_results[0] {
-        OperationResult::ObjectId(o) => AssetId::try_from(o).unwrap(),
-        ref other => panic!("asset_create returned {other:?}"),
-    };
-    s.ok(Operation::AssetUpdateFeedProducers(AssetUpdateFeedProducersOp {
-        issuer: nathan,
-        asset_to_update: s.usd,
-        new_feed_producers: [nathan].into_iter().collect(),
-        ..Default::default()
-    }));
+    let nathan = s.nathan;
+    s.create_usd(create, &[nathan]);
     s
 }
 
@@ -113,36 +81,7 @@ fn setup() -> S {
     setup_with(options())
 }
 
-impl S {
-    fn produce(&mut self, t: TimePointSec, txs: &[SignedTransaction]) -> Vec<Result<Applied, Rejection>> {
-        let (_, outcomes) = self.chain.produce_block(t, txs, None).unwrap();
-        check_invariants(&self.chain.state).unwrap_or_else(|e| panic!("invariant broken: {e}"));
-        outcomes
-    }
-
-    fn push(&mut self, op: Operation) -> Result<Applied, Rejection> {
-        self.nonce += 1;
-        let tx = SignedTransaction {
-            transaction: Transaction {
-                expiration: self.chain.head_time().plus(60 + self.nonce),
-                operations: vec![op],
-                ..Default::default()
-            },
-            signatures: vec![],
-        };
-        let t = self.chain.slot_time(1);
-        self.produce(t, &[tx]).pop().unwrap()
-    }
-
-    fn ok(&mut self, op: Operation) -> Applied {
-        self.push(op).unwrap_or_else(|e| panic!("rejected: {e}"))
-    }
-
-    fn next_block(&mut self) {
-        let t = self.chain.slot_time(1);
-        self.produce(t, &[]);
-    }
-
+impl Market {
     /// Produce one empty block at the first slot at or after `t`.
     fn jump_to(&mut self, t: TimePointSec) {
         let slot = self.chain.slot_at_time(t).max(1);
@@ -151,10 +90,6 @@ impl S {
             at = self.chain.slot_time(slot + 1);
         }
         self.produce(at, &[]);
-    }
-
-    fn usd(&self, amount: i64) -> Asset {
-        Asset::new(amount, self.usd)
     }
 
     fn publish(&mut self, usd: i64, core: i64) -> Applied {
@@ -206,23 +141,6 @@ impl S {
         self.chain.state.balance(who, asset)
     }
 
-    fn position(&self, who: AccountId) -> Option<(i64, i64)> {
-        let s = &self.chain.state;
-        s.call_orders.index().find(who, self.usd).and_then(|i| s.call_orders.get(i)).map(|c| (c.collateral, c.debt))
-    }
-
-    fn supply(&self) -> i64 {
-        self.chain.state.asset_dynamic_data(self.usd).current_supply
-    }
-
-    fn collateral_fees(&self) -> i64 {
-        self.chain.state.asset_dynamic_data(self.usd).accumulated_collateral_fees
-    }
-
-    fn bad(&self) -> ledger::objects::AssetBitassetDataObject {
-        self.chain.state.bitasset_data(self.usd).unwrap().clone()
-    }
-
     /// The pending requests as (owner, balance, settlement date).
     fn requests(&self) -> Vec<(AccountId, i64, u32)> {
         let s = &self.chain.state;
@@ -233,15 +151,6 @@ impl S {
             .map(|r| (r.owner, r.balance.amount, r.settlement_date.0))
             .collect()
     }
-}
-
-fn fills(ops: &[Operation]) -> Vec<FillOrderOp> {
-    ops.iter()
-        .filter_map(|o| match o {
-            Operation::FillOrder(f) => Some(f.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn settle_err(r: Result<Applied, Rejection>) -> SettleError {
