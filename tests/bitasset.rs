@@ -7,32 +7,16 @@
 
 mod common;
 
-use common::{apply, dev_key, sign};
+use common::{apply, dev_key, genesis_with_balance_for, nathan_tx};
 use ledger::asset::{Asset, Price};
 use ledger::genesis::{GenesisState, DEV_GENESIS_JSON};
 use ledger::ids::{AccountId, AssetId, BalanceId, CORE_ASSET};
 use ledger::ops::*;
 use ledger::time::TimePointSec;
-use ledger::transaction::Transaction;
-use serde_json::{json, Value};
+use serde_json::json;
 
 const NATHAN: AccountId = AccountId(17);
 const USD: AssetId = AssetId(1);
-
-fn tx(g: &GenesisState, expiration: TimePointSec, ops: Vec<Operation>) -> Value {
-    let fees = &g.initial_parameters.current_fees;
-    let operations = ops
-        .into_iter()
-        .map(|mut op| {
-            fees.set_required_fee(&mut op).unwrap();
-            op
-        })
-        .collect();
-    let t = Transaction { expiration, operations, ..Default::default() };
-    let mut v = serde_json::to_value(t).unwrap();
-    v["signatures"] = json!([]);
-    sign(v, &[&dev_key("nathan")])
-}
 
 fn feed(core: i64) -> Operation {
     Operation::AssetPublishFeed(AssetPublishFeedOp {
@@ -92,17 +76,6 @@ fn borrow() -> Operation {
     })
 }
 
-/// The dev genesis with nathan's key holding the only genesis balance.
-fn genesis_json(key: ledger::keys::PublicKey) -> Value {
-    let mut genesis: Value = serde_json::from_str(DEV_GENESIS_JSON).unwrap();
-    genesis["initial_balances"] = json!([{
-        "owner": ledger::crypto::address_text(&key.address(), "TEST"),
-        "asset_symbol": "BTS",
-        "amount": 10_000_000_000_000i64,
-    }]);
-    genesis
-}
-
 #[test]
 fn margin_call_after_feed_drop_appears_as_fill_order_virtual_ops() {
     let g: GenesisState = serde_json::from_str(DEV_GENESIS_JSON).unwrap();
@@ -117,14 +90,14 @@ fn margin_call_after_feed_drop_appears_as_fill_order_virtual_ops() {
     });
     let exp = t0.plus(3600);
     let scenario = json!({
-        "genesis": genesis_json(key),
+        "genesis": genesis_with_balance_for(&key),
         "chain_id": hex::encode(common::dev_chain_id().0),
         "blocks": [
-            {"timestamp": t0.plus(5).to_string(), "transactions": [tx(&g, exp, vec![claim(key), create_usd(flags::DEFAULT_UIA_ASSET_ISSUER_PERMISSION), nathan_feeds_usd()])]},
-            {"timestamp": t0.plus(25).to_string(), "transactions": [tx(&g, exp, vec![feed(1000), borrow(), sell])]},
+            {"timestamp": t0.plus(5).to_string(), "transactions": [nathan_tx(&g, exp, vec![claim(key), create_usd(flags::DEFAULT_UIA_ASSET_ISSUER_PERMISSION), nathan_feeds_usd()])]},
+            {"timestamp": t0.plus(25).to_string(), "transactions": [nathan_tx(&g, exp, vec![feed(1000), borrow(), sell])]},
             // 100 USD / 1200 core: maintenance 21 core/USD ≥ 20, so the position takes the order
             // at its 15 core/USD: the order receives 1500 core, the position pays 1500.
-            {"timestamp": t0.plus(30).to_string(), "transactions": [tx(&g, exp, vec![feed(1200)])]},
+            {"timestamp": t0.plus(30).to_string(), "transactions": [nathan_tx(&g, exp, vec![feed(1200)])]},
         ],
         "query": [{"call_orders": "USD"}, {"bitasset_data": "USD"}],
     });
@@ -174,13 +147,13 @@ fn global_settlement_fund_and_bid_through_apply() {
     });
     let exp = t0.plus(3600);
     let scenario = json!({
-        "genesis": genesis_json(key),
+        "genesis": genesis_with_balance_for(&key),
         "chain_id": hex::encode(common::dev_chain_id().0),
         "blocks": [
-            {"timestamp": t0.plus(5).to_string(), "transactions": [tx(&g, exp, vec![claim(key), create_usd(GS_PERMISSIONS), nathan_feeds_usd()])]},
-            {"timestamp": t0.plus(25).to_string(), "transactions": [tx(&g, exp, vec![feed(1000), borrow()])]},
-            {"timestamp": t0.plus(30).to_string(), "transactions": [tx(&g, exp, vec![global_settle])]},
-            {"timestamp": t0.plus(35).to_string(), "transactions": [tx(&g, exp, vec![settle, bid])]},
+            {"timestamp": t0.plus(5).to_string(), "transactions": [nathan_tx(&g, exp, vec![claim(key), create_usd(GS_PERMISSIONS), nathan_feeds_usd()])]},
+            {"timestamp": t0.plus(25).to_string(), "transactions": [nathan_tx(&g, exp, vec![feed(1000), borrow()])]},
+            {"timestamp": t0.plus(30).to_string(), "transactions": [nathan_tx(&g, exp, vec![global_settle])]},
+            {"timestamp": t0.plus(35).to_string(), "transactions": [nathan_tx(&g, exp, vec![settle, bid])]},
         ],
         "query": [{"call_orders": "USD"}, {"bitasset_data": "USD"}],
     });

@@ -6,36 +6,19 @@
 
 mod common;
 
-use common::{apply, dev_key, sign};
+use common::{apply, dev_key, genesis_with_balance_for, nathan_tx};
 use ledger::asset::{Asset, Price};
 use ledger::genesis::{GenesisState, DEV_GENESIS_JSON};
 use ledger::ids::{AccountId, AssetId, BalanceId};
 use ledger::ops::*;
 use ledger::time::TimePointSec;
-use ledger::transaction::Transaction;
-use serde_json::{json, Value};
+use serde_json::json;
 
 const NATHAN: AccountId = AccountId(17);
 const USD: AssetId = AssetId(1);
 
 fn genesis() -> GenesisState {
     serde_json::from_str(DEV_GENESIS_JSON).unwrap()
-}
-
-/// A transaction of `ops` with the fees the dev fee schedule requires, signed by nathan.
-fn tx(g: &GenesisState, expiration: TimePointSec, ops: Vec<Operation>) -> Value {
-    let fees = &g.initial_parameters.current_fees;
-    let operations = ops
-        .into_iter()
-        .map(|mut op| {
-            fees.set_required_fee(&mut op).unwrap();
-            op
-        })
-        .collect();
-    let t = Transaction { expiration, operations, ..Default::default() };
-    let mut v = serde_json::to_value(t).unwrap();
-    v["signatures"] = json!([]);
-    sign(v, &[&dev_key("nathan")])
 }
 
 fn order(sell: Asset, receive: Asset, expiration: TimePointSec) -> Operation {
@@ -81,24 +64,18 @@ fn fills_and_expiry_appear_as_virtual_ops_and_the_book_is_queryable() {
     // The dev genesis balance of nathan is owned by an address that his dev active key does not
     // claim (balance_owner_mismatch, reported to the lead); this scenario gives the balance to
     // his active key's address and keeps the dev chain id so the dev signatures stay valid.
-    let mut genesis_json: Value = serde_json::from_str(DEV_GENESIS_JSON).unwrap();
-    genesis_json["initial_balances"] = json!([{
-        "owner": ledger::crypto::address_text(&key.address(), "TEST"),
-        "asset_symbol": "BTS",
-        "amount": 10_000_000_000_000i64,
-    }]);
     let scenario = json!({
-        "genesis": genesis_json,
+        "genesis": genesis_with_balance_for(&key),
         "chain_id": hex::encode(common::dev_chain_id().0),
         "blocks": [
-            {"timestamp": t0.plus(5).to_string(), "transactions": [tx(&g, exp, vec![claim, create, issue])]},
+            {"timestamp": t0.plus(5).to_string(), "transactions": [nathan_tx(&g, exp, vec![claim, create, issue])]},
             {"timestamp": t0.plus(25).to_string(), "transactions": [
-                tx(&g, exp, vec![order(Asset::core(1000), Asset::new(2000, USD), never)]),
+                nathan_tx(&g, exp, vec![order(Asset::core(1000), Asset::new(2000, USD), never)]),
                 // Crosses at the resting order's 2 USD/core although it offers 3.
-                tx(&g, exp, vec![order(Asset::new(3000, USD), Asset::core(1000), never)]),
+                nathan_tx(&g, exp, vec![order(Asset::new(3000, USD), Asset::core(1000), never)]),
                 // Rests (far from the market) and expires at the end of block 3 (the first block is a
                 // maintenance block, after which three slots are skipped).
-                tx(&g, exp, vec![order(Asset::core(500), Asset::new(5000, USD), t0.plus(27))]),
+                nathan_tx(&g, exp, vec![order(Asset::core(500), Asset::new(5000, USD), t0.plus(27))]),
             ]},
             {"timestamp": t0.plus(30).to_string()},
         ],

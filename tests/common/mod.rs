@@ -76,3 +76,36 @@ pub fn apply(scenario: &Value) -> Run {
         stderr: String::from_utf8(out.stderr).unwrap(),
     }
 }
+
+/// A transaction of `ops` for the dev chain, each with the fee `g`'s schedule requires, expiring
+/// at `expiration`, signed by nathan's dev key.
+pub fn nathan_tx(
+    g: &ledger::genesis::GenesisState,
+    expiration: ledger::time::TimePointSec,
+    ops: Vec<ledger::ops::Operation>,
+) -> Value {
+    let fees = &g.initial_parameters.current_fees;
+    let operations = ops
+        .into_iter()
+        .map(|mut op| {
+            fees.set_required_fee(&mut op).expect("the dev schedule prices every test operation");
+            op
+        })
+        .collect();
+    let t = ledger::transaction::Transaction { expiration, operations, ..Default::default() };
+    let mut v = serde_json::to_value(t).expect("serializes");
+    v["signatures"] = serde_json::json!([]);
+    sign(v, &[&dev_key("nathan")])
+}
+
+/// The dev genesis text with its one genesis balance (10^13 core) owned by `key`'s address, so
+/// nathan's dev active key can claim it while the dev chain id (and its signatures) stay.
+pub fn genesis_with_balance_for(key: &ledger::keys::PublicKey) -> Value {
+    let mut genesis: Value = serde_json::from_str(ledger::genesis::DEV_GENESIS_JSON).expect("the dev genesis parses");
+    genesis["initial_balances"] = serde_json::json!([{
+        "owner": ledger::crypto::address_text(&key.address(), "TEST"),
+        "asset_symbol": "BTS",
+        "amount": 10_000_000_000_000i64,
+    }]);
+    genesis
+}
