@@ -34,13 +34,20 @@ pub struct MatchingArgs {
     /// Also run lobster 0.7 and our book on the cancel+new form of the stream.
     #[arg(long)]
     pub compare: bool,
-    /// Write the report as JSON to this file (the text report still goes to standard output).
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// Where a latency benchmark writes its results besides the text report on standard output.
+#[derive(Args)]
+pub struct ReportArgs {
+    /// Write the report as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
-    /// Write one HdrHistogram `.hgrm` percentile file per latency step into this directory.
+    /// Write one HdrHistogram `.hgrm` percentile file per latency step (offered rate) into this directory.
     #[arg(long, value_name = "DIR")]
     pub hgrm_dir: Option<PathBuf>,
-    /// Draw the latency distribution of every offered rate into this SVG file.
+    /// Draw the latency distribution of every step into this SVG file.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
 }
@@ -56,23 +63,23 @@ pub fn run(cmd: BenchCmd) -> Result<(), CliError> {
 }
 
 fn run_matching(args: MatchingArgs) -> Result<(), CliError> {
-    if let Some(dir) = &args.hgrm_dir {
+    if let Some(dir) = &args.report.hgrm_dir {
         std::fs::create_dir_all(dir).map_err(|e| CliError::Usage(format!("cannot create {}: {e}", dir.display())))?;
     }
     let cfg = perf::matching::MatchingBenchConfig {
         seed: args.seed,
         commands: args.commands,
         compare: args.compare,
-        hgrm_dir: args.hgrm_dir,
+        hgrm_dir: args.report.hgrm_dir,
         ..Default::default()
     };
     let report =
         perf::matching::run_matching_bench(cfg).map_err(|e| CliError::Failed(format!("matching bench: {e}")))?;
     print!("{report}");
-    if let Some(path) = &args.json {
+    if let Some(path) = &args.report.json {
         perf::report::write_json(path, &report.to_json()).map_err(|e| CliError::Failed(e.to_string()))?;
     }
-    if let Some(path) = &args.plot {
+    if let Some(path) = &args.report.plot {
         let series: Vec<_> =
             report.latency.iter().map(|r| (format!("{} ops/s offered", r.offered_per_sec), &r.histogram)).collect();
         perf::report::plot_latency(path, "graphene bench matching: latency per command", &series)

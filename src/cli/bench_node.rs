@@ -47,15 +47,8 @@ pub struct NodeArgs {
     /// Journal directory (default: a temporary one, removed afterwards).
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
-    /// Write the report as JSON to this file.
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
-    /// Write one `.hgrm` confirmation-latency file per step into this directory.
-    #[arg(long, value_name = "DIR")]
-    pub hgrm_dir: Option<PathBuf>,
-    /// Draw the confirmation-latency distribution of every step into this SVG file.
-    #[arg(long, value_name = "FILE.svg")]
-    pub plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: super::bench::ReportArgs,
 }
 
 fn failed(e: impl std::fmt::Display) -> CliError {
@@ -85,7 +78,7 @@ pub fn run(a: NodeArgs) -> Result<(), CliError> {
     };
     let r = run_node_bench(&cfg).map_err(failed)?;
     print!("{r}");
-    if let Some(p) = &a.json {
+    if let Some(p) = &a.report.json {
         report::write_json(p, &r.to_json()).map_err(failed)?;
     }
     let names: Vec<String> = r
@@ -93,13 +86,13 @@ pub fn run(a: NodeArgs) -> Result<(), CliError> {
         .iter()
         .map(|s| s.offered_per_sec.map_or("node-closed-loop".into(), |rate| format!("node-{rate}tps")))
         .collect();
-    if let Some(dir) = &a.hgrm_dir {
+    if let Some(dir) = &a.report.hgrm_dir {
         std::fs::create_dir_all(dir).map_err(|e| failed(format!("cannot create {}: {e}", dir.display())))?;
         for (s, n) in r.steps.iter().zip(&names) {
             report::write_hgrm(&dir.join(format!("{n}.hgrm")), &s.latency).map_err(failed)?;
         }
     }
-    if let Some(p) = &a.plot {
+    if let Some(p) = &a.report.plot {
         let series: Vec<_> = r.steps.iter().map(|s| (s.name(), &s.latency)).collect();
         report::plot_latency(p, "graphene bench node: confirmation latency (submit -> durable)", &series)
             .map_err(failed)?;

@@ -235,12 +235,17 @@ impl<T: Object, I: Index<T>> Arena<T, I> {
         }
         arena.slots.resize_with(capacity, || Slot { meta: 0, value: None });
         arena.next = next;
+        arena.bulk_index();
+        Ok(arena)
+    }
+
+    /// Build the secondary index in one pass over a freshly restored arena (no per-insert work).
+    fn bulk_index(&mut self) {
         if I::ACTIVE {
-            let Arena { slots, index, live, .. } = &mut arena;
+            let Arena { slots, index, live, .. } = self;
             let objects = slots.iter().enumerate().filter_map(|(i, s)| s.value.as_ref().map(|v| (i as u64, v)));
             index.bulk_insert(*live, objects);
         }
-        Ok(arena)
     }
 
     /// [`Arena::try_restore`] with the decoding spread over `threads` scoped threads: the slot
@@ -302,11 +307,7 @@ impl<T: Object, I: Index<T>> Arena<T, I> {
         arena.slots.chunks = chunks.into_iter().map(|c| c.expect("every chunk filled")).collect();
         arena.slots.len = capacity;
         arena.next = next;
-        if I::ACTIVE {
-            let Arena { slots, index, live, .. } = &mut arena;
-            let objects = slots.iter().enumerate().filter_map(|(i, s)| s.value.as_ref().map(|v| (i as u64, v)));
-            index.bulk_insert(*live, objects);
-        }
+        arena.bulk_index();
         Ok(arena)
     }
 
