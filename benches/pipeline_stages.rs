@@ -1,12 +1,12 @@
-//! Criterion benchmarks of each pipeline stage alone (engine::pipeline), so a regression shows
+//! Criterion benchmarks of each pipeline stage alone (node::pipeline), so a regression shows
 //! per stage: verify (decode + digest + recovery + validation of one signed transfer), apply one
 //! transfer and one limit order in an open block with pre-recovered keys (the single writer's
 //! work per transaction), and one journal append + fdatasync of a block-sized batch.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use engine::pipeline::verify_transaction;
 use journal::{Journal, OpenOptions};
 use ledger::Pack;
+use node::pipeline::verify_transaction;
 use perf::workload::LoadChain;
 use std::time::{Duration, Instant};
 

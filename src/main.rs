@@ -1,7 +1,6 @@
 //! `graphene`: the command-line entry point. CLI wiring only; the work happens in the crates.
 
 mod cli;
-mod node;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -30,7 +30,6 @@ pub mod error;
 pub mod evaluators;
 pub mod genesis;
 pub mod maintenance;
-pub mod pipeline;
 pub mod query;
 pub mod snapshot;
 pub mod state;

@@ -1,6 +1,6 @@
 //! `graphene bench node`: the whole node path with every check on. Signed transactions (a mix
 //! of transfers and limit orders, `perf::workload`) from K submitter threads go through the
-//! [`engine::pipeline`]: verify (decode, digest, public-key recovery), the single writer (dedup,
+//! [`node::pipeline`]: verify (decode, digest, public-key recovery), the single writer (dedup,
 //! TaPoS, expiration, authority, evaluation, block assembly), the journal (append + fdatasync
 //! into a temporary data directory) and the events fan-out, with blocks produced every block
 //! interval. Measured: sustained confirmed transactions per second, confirmation latency (from
@@ -18,10 +18,10 @@
 
 use crate::report::{human_ns, latency_histogram, Percentiles};
 use crate::workload::{LoadChain, LOAD_BLOCK_SIZE};
-use engine::pipeline::{BlockRecord, Pipeline, PipelineConfig, StageStats, SubmitError, Ticket};
 use hdrhistogram::Histogram;
 use journal::{Journal, OpenOptions};
 use ledger::Pack;
+use node::pipeline::{BlockRecord, Pipeline, PipelineConfig, StageStats, SubmitError, Ticket};
 use std::fmt;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -201,7 +201,7 @@ pub enum NodeBenchError {
     #[error("{0}")]
     Io(String),
     #[error(transparent)]
-    Pipeline(#[from] engine::pipeline::PipelineError),
+    Pipeline(#[from] node::pipeline::PipelineError),
     #[error("{0}")]
     Config(String),
 }
@@ -398,13 +398,13 @@ fn run_step(
 
 /// One submitter thread: closed loop (`schedule` none) or open loop at a fixed gap.
 fn submit_part(
-    s: &engine::pipeline::Submitter,
+    s: &node::pipeline::Submitter,
     part: Vec<Vec<u8>>,
     schedule: Option<(Duration, Instant)>,
     start: Instant,
     end: Instant,
 ) -> Submitted {
-    let cpu0 = engine::pipeline::thread_cpu_time();
+    let cpu0 = node::pipeline::thread_cpu_time();
     let total = part.len() as u64;
     let mut out = Submitted { tickets: Vec::with_capacity(part.len()), busy: 0, unsent: 0, cpu: Duration::ZERO };
     sleep_until(start);
@@ -436,7 +436,7 @@ fn submit_part(
         }
     }
     out.unsent = total - out.tickets.len() as u64;
-    out.cpu = engine::pipeline::thread_cpu_time().saturating_sub(cpu0);
+    out.cpu = node::pipeline::thread_cpu_time().saturating_sub(cpu0);
     out
 }
 

@@ -1,13 +1,13 @@
-//! The pipeline end to end (engine::pipeline): signed transactions from several submitter
+//! The pipeline end to end (node::pipeline): signed transactions from several submitter
 //! threads through verify, the single writer, the journal and the events fan-out, on a chain set
 //! up by `perf::workload` with every check on.
 
-use engine::pipeline::{Pipeline, PipelineConfig, Refused, SubmitError};
 use engine::Rejection;
 use journal::{Journal, OpenOptions};
 use ledger::ids::CORE_ASSET;
 use ledger::ops::Operation;
 use ledger::{Pack, Unpack};
+use node::pipeline::{Pipeline, PipelineConfig, Refused, SubmitError};
 use perf::workload::{Kind, LoadChain, FUNDING};
 use std::time::Duration;
 

@@ -1,13 +1,13 @@
-//! `graphene node`: run a witness node on a data directory (see `crate::node` for the layout and
+//! `graphene node`: run a witness node on a data directory (see the `node` crate for the layout and
 //! the rules it keeps). CLI wiring only: argument parsing, keys, signals, transaction ingress.
 
 use super::CliError;
-use crate::node::producer::Producer;
-use crate::node::{self, GenesisSource, ReplayStats};
 use clap::Args;
 use ledger::crypto::PrivateKey;
 use ledger::ids::WitnessId;
 use ledger::transaction::{ChainId, SignedTransaction};
+use node::producer::Producer;
+use node::{GenesisSource, ReplayStats};
 use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::PathBuf;

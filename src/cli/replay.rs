@@ -4,8 +4,8 @@
 
 use super::node::parse_chain_id;
 use super::CliError;
-use crate::node::{self, GenesisSource, ReplayStats};
 use clap::Args;
+use node::{GenesisSource, ReplayStats};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 

@@ -18,7 +18,7 @@
 //! Invariants:
 //! - The apply stage is the only thread that touches the [`Chain`]; no lock guards state.
 //! - Signatures are recovered once, in the verify stage; the apply stage checks authorities
-//!   against those keys ([`crate::chain::OpenBlock::push`] with `Some(keys)`), never recovering.
+//!   against those keys ([`engine::chain::OpenBlock::push`] with `Some(keys)`), never recovering.
 //! - A transaction is confirmed ([`Confirmation`]) only after the journal's fdatasync covering
 //!   its block returned. Every [`Ticket`] settles exactly once: confirmed, refused with the
 //!   reason, or [`Refused::Abandoned`] if the pipeline stopped first (the hand-off is
@@ -43,9 +43,9 @@ mod stages;
 
 pub use stages::verify_transaction;
 
-use crate::chain::Chain;
-use crate::error::Rejection;
 use crossbeam::channel::{bounded, Receiver, Sender, TrySendError};
+use engine::chain::Chain;
+use engine::error::Rejection;
 use journal::{FileStorage, Journal, Storage};
 use ledger::block::BlockId;
 use ledger::crypto::PrivateKey;

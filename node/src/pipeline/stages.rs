@@ -4,9 +4,9 @@
 
 use super::{confirm::Promise, Confirmation, Submission};
 use super::{thread_cpu_time, BlockEvents, BlockRecord, Counters, Head, Outcome, Refused, Subscribers, Verified};
-use crate::chain::Chain;
-use crate::error::Rejection;
 use crossbeam::channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
+use engine::chain::Chain;
+use engine::error::Rejection;
 use journal::{Journal, Storage};
 use ledger::block::SignedBlock;
 use ledger::crypto::PrivateKey;
@@ -127,7 +127,7 @@ pub(super) fn apply(
             }
         };
         let mut b = Building { bytes: 0, settles: Vec::new(), virtual_ops: Vec::new() };
-        let mut push = |open: &mut crate::chain::OpenBlock<'_>, b: &mut Building, v: Verified| {
+        let mut push = |open: &mut engine::chain::OpenBlock<'_>, b: &mut Building, v: Verified| {
             items += 1;
             match open.push(&v.tx, Some(&v.keys)) {
                 Ok(applied) => {

@@ -7,8 +7,8 @@
 //! `block N WITNESS txs=T lib=L hash=BLOCK_ID`, then `durable N` once the sync returned, and
 //! `snapshot N PATH BYTES` after a snapshot. Never reports a block durable before its sync.
 
-use super::pool::Pool;
-use super::{snapshots, NodeError};
+use crate::pool::Pool;
+use crate::{snapshots, NodeError};
 use consensus::producer::{BlockProducer, SlotDecision};
 use engine::Chain;
 use journal::Journal;

@@ -1,4 +1,4 @@
-//! The node runtime: the data directory, restoring state (newest snapshot + journal tail, or
+//! The data directory and restoring state (newest snapshot + journal tail, or
 //! genesis + full replay), the production loop, snapshots and the pending pool.
 //!
 //! Layout of a data directory:
@@ -14,10 +14,7 @@
 //! replayed block must reproduce the block id and state hash the journal recorded for it.
 //! This layer (not the engine or consensus) is where the wall clock is read.
 
-pub mod pool;
-pub mod producer;
-pub mod snapshots;
-
+use crate::snapshots;
 use engine::chain::SkipFlags;
 use engine::Chain;
 use journal::{Journal, OpenOptions, RecoveryReport};

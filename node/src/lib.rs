@@ -1,0 +1,17 @@
+//! The node runtime: everything between the deterministic core and the network. It owns the
+//! threads, the wall clock and the files; the chain below it sees only blocks and their
+//! timestamps.
+//!
+//! - [`pipeline`]: ingress → verify (N threads) → apply (the single writer) → journal → events.
+//! - [`restore`]: the data directory, the genesis copy, restoring state (newest usable snapshot
+//!   plus the journal tail, or genesis plus the whole journal) and verified replay.
+//! - [`snapshots`]: snapshot files (write atomically, list, load).
+//! - [`pool`], [`producer`]: the witness node's pending pool and production loop.
+
+pub mod pipeline;
+pub mod pool;
+pub mod producer;
+pub mod restore;
+pub mod snapshots;
+
+pub use restore::{load_genesis, replay, restore, GenesisSource, NodeError, ReplayStats, Restored, REPLAY_SKIP};
