@@ -42,7 +42,8 @@ fn chain() -> (Chain, AccountId) {
     });
     chain.skip = SkipFlags { signatures: true, block_signature: true, ..SkipFlags::default() };
     let when = chain.slot_time(1);
-    let (_, outcomes) = chain.produce_block(when, &[tx(&chain, vec![claim])], None).unwrap();
+    let engine::Produced { results: outcomes, .. } =
+        chain.produce_block(when, &[tx(&chain, vec![claim])], None).unwrap();
     outcomes.into_iter().for_each(|o| drop(o.unwrap()));
     (chain, nathan)
 }

@@ -27,19 +27,32 @@
 
 use crate::fork_db::{ForkDatabase, ForkDbError};
 use crate::producer::{BlockProducer, Production};
-use engine::{BlockError, Chain, PopError};
+use engine::{BlockError, BlockOutcome, Chain, PopError, Reverted};
 use ledger::block::{BlockId, SignedBlock};
 use ledger::transaction::SignedTransaction;
 
-/// What [`ForkChoice::push_block`] did with a valid block.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What [`ForkChoice::push_block`] did with a valid block, with the events of every block it
+/// popped or applied (the only record of them the caller gets).
+#[derive(Debug)]
 pub enum PushOutcome {
     /// Applied on top of the head.
-    Extended,
+    Extended(Box<BlockOutcome>),
     /// Stored on a branch that is not longer than the current one.
     SideBranch,
-    /// The chain switched to the block's branch: `popped` blocks undone, `applied` applied.
-    Switched { popped: u32, applied: u32 },
+    /// The chain switched to the block's branch: `reverted` popped (newest first), then
+    /// `applied` applied (oldest first).
+    Switched { reverted: Vec<Reverted>, applied: Vec<BlockOutcome> },
+}
+
+impl PushOutcome {
+    /// Blocks popped and applied: `(0, 1)` for an extension, `(0, 0)` for a side branch.
+    pub fn counts(&self) -> (u32, u32) {
+        match self {
+            PushOutcome::Extended(_) => (0, 1),
+            PushOutcome::SideBranch => (0, 0),
+            PushOutcome::Switched { reverted, applied } => (reverted.len() as u32, applied.len() as u32),
+        }
+    }
 }
 
 /// Why a block was not accepted.
@@ -112,9 +125,9 @@ impl ForkChoice {
         }
         if extends_head {
             return match self.chain.apply_block(&block) {
-                Ok(_) => {
+                Ok(outcome) => {
                     self.resize();
-                    Ok(PushOutcome::Extended)
+                    Ok(PushOutcome::Extended(Box::new(outcome)))
                 }
                 Err(source) => {
                     self.fork_db.remove_with_descendants(&id);
@@ -146,35 +159,46 @@ impl ForkChoice {
             self.fork_db.set_head(old_head)?;
             return Err(ConsensusError::BelowUndoFloor { head_num, ancestor: branches.ancestor_num, floor });
         }
-        let mut popped = Vec::with_capacity(branches.second.len());
+        let mut reverted = Vec::with_capacity(branches.second.len());
         while self.chain.head_id() != branches.ancestor {
-            popped.push(self.chain.pop_block()?);
+            reverted.push(self.chain.pop_block()?);
         }
+        let mut applied = Vec::with_capacity(branches.first.len());
         for item in branches.first.iter().rev() {
             let Some(block) = item.block.as_deref() else {
                 unreachable!("only the root has no body, and the root is never above a common ancestor")
             };
-            if let Err(source) = self.chain.apply_block(block) {
-                self.fork_db.remove_with_descendants(&item.id);
-                self.restore(branches.ancestor, &popped)?;
-                self.fork_db.set_head(old_head)?;
-                let restored = self.chain.head_num();
-                return Err(ConsensusError::ForkRejected { head_num, num: item.num, id: item.id, source, restored });
+            match self.chain.apply_block(block) {
+                Ok(outcome) => applied.push(outcome),
+                Err(source) => {
+                    self.fork_db.remove_with_descendants(&item.id);
+                    // Back to exactly the old state: the caller sees no events at all.
+                    self.restore(branches.ancestor, &reverted)?;
+                    self.fork_db.set_head(old_head)?;
+                    let restored = self.chain.head_num();
+                    return Err(ConsensusError::ForkRejected {
+                        head_num,
+                        num: item.num,
+                        id: item.id,
+                        source,
+                        restored,
+                    });
+                }
             }
         }
         self.resize();
-        Ok(PushOutcome::Switched { popped: popped.len() as u32, applied: branches.first.len() as u32 })
+        Ok(PushOutcome::Switched { reverted, applied })
     }
 
-    /// Pop back to `ancestor` and re-apply `popped` (newest first, as popped).
-    fn restore(&mut self, ancestor: BlockId, popped: &[SignedBlock]) -> Result<(), ConsensusError> {
+    /// Pop back to `ancestor` and re-apply the `popped` blocks (newest first, as popped).
+    fn restore(&mut self, ancestor: BlockId, popped: &[Reverted]) -> Result<(), ConsensusError> {
         while self.chain.head_id() != ancestor {
             self.chain.pop_block()?;
         }
-        for block in popped.iter().rev() {
+        for r in popped.iter().rev() {
             self.chain
-                .apply_block(block)
-                .map_err(|source| ConsensusError::RestoreFailed { num: block.block_num(), source })?;
+                .apply_block(&r.block)
+                .map_err(|source| ConsensusError::RestoreFailed { num: r.block.block_num(), source })?;
         }
         Ok(())
     }
@@ -190,7 +214,8 @@ impl ForkChoice {
         let production = producer.maybe_produce(&mut self.chain, now_ms, pending).map_err(|source| {
             ConsensusError::Invalid { num: self.chain.head_num() + 1, id: BlockId::default(), source }
         })?;
-        if let Production::Produced { block, .. } = &production {
+        if let Production::Produced(produced) = &production {
+            let block = &produced.block;
             let (num, id) = (block.block_num(), block.id());
             match self.fork_db.push_block(block.clone()) {
                 Ok(true) => self.resize(),

@@ -32,7 +32,6 @@
 //! small. Keys are given per witness rather than as a public→private map of all keys.
 
 use engine::{BlockError, Chain};
-use ledger::block::SignedBlock;
 use ledger::crypto::PrivateKey;
 use ledger::ids::WitnessId;
 use ledger::time::TimePointSec;
@@ -84,12 +83,9 @@ pub enum SlotDecision {
 /// The result of [`BlockProducer::maybe_produce`].
 #[derive(Debug)]
 pub enum Production {
-    /// A block was produced, applied to the chain and signed; one outcome per pending
-    /// transaction (rejected ones are not in the block).
-    Produced {
-        block: SignedBlock,
-        outcomes: Vec<Result<engine::chain::Applied, engine::Rejection>>,
-    },
+    /// A block was produced, applied to the chain and signed: the block, its outcome and the
+    /// fate of each pending transaction (rejected ones are not in the block).
+    Produced(engine::Produced),
     Skipped(SlotDecision),
 }
 
@@ -170,8 +166,7 @@ impl BlockProducer {
         match self.decide(chain, now_ms) {
             SlotDecision::Produce { time, witness, .. } => {
                 let key = self.keys[&witness];
-                let (block, outcomes) = chain.produce_block(time, pending, Some(&key))?;
-                Ok(Production::Produced { block, outcomes })
+                Ok(Production::Produced(chain.produce_block(time, pending, Some(&key))?))
             }
             other => Ok(Production::Skipped(other)),
         }

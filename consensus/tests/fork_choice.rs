@@ -24,7 +24,7 @@ fn produce_after(chain: &mut Chain, skip: u32) -> SignedBlock {
     let slot = 1 + skip;
     let t = chain.slot_time(slot);
     let key = keys(chain)[&chain.scheduled_witness(slot)];
-    chain.produce_block(t, &[], Some(&key)).expect("block produced").0
+    chain.produce_block(t, &[], Some(&key)).expect("block produced").block
 }
 
 fn produce_n(chain: &mut Chain, n: usize) -> Vec<SignedBlock> {
@@ -45,7 +45,7 @@ fn competing(b_len: usize) -> (Chain, Vec<SignedBlock>, Chain, Vec<SignedBlock>)
 fn node_with(blocks: &[SignedBlock]) -> ForkChoice {
     let mut node = ForkChoice::new(dev_chain());
     for b in blocks {
-        assert_eq!(node.push_block(b.clone()).unwrap(), PushOutcome::Extended);
+        assert!(matches!(node.push_block(b.clone()).unwrap(), PushOutcome::Extended(_)));
     }
     node
 }
@@ -62,10 +62,10 @@ fn switch_to_a_longer_fork_matches_a_node_that_applied_it_directly() {
     let mut node = node_with(&a_blocks);
     assert_eq!(node.chain().state.state_hash, a.state.state_hash);
     for blk in &b_blocks[..3] {
-        assert_eq!(node.push_block(blk.clone()).unwrap(), PushOutcome::SideBranch);
+        assert!(matches!(node.push_block(blk.clone()).unwrap(), PushOutcome::SideBranch));
     }
     assert_eq!(node.chain().head_id(), a_blocks[2].id());
-    assert_eq!(node.push_block(b_blocks[3].clone()).unwrap(), PushOutcome::Switched { popped: 3, applied: 4 });
+    assert_eq!(node.push_block(b_blocks[3].clone()).unwrap().counts(), (3, 4));
     assert_eq!((node.chain().head_num(), node.chain().head_id()), (4, b_blocks[3].id()));
     assert_eq!(node.fork_db().head().id, b_blocks[3].id());
     // Equal to the producer of B and to a fresh node fed B only.
@@ -75,9 +75,9 @@ fn switch_to_a_longer_fork_matches_a_node_that_applied_it_directly() {
     // And switching back needs a strictly longer A: one more A block ties (4 = 4) and stays aside.
     let mut a = a;
     let a4 = produce_after(&mut a, 0);
-    assert_eq!(node.push_block(a4).unwrap(), PushOutcome::SideBranch);
+    assert!(matches!(node.push_block(a4).unwrap(), PushOutcome::SideBranch));
     let a5 = produce_after(&mut a, 0);
-    assert_eq!(node.push_block(a5).unwrap(), PushOutcome::Switched { popped: 4, applied: 5 });
+    assert_eq!(node.push_block(a5).unwrap().counts(), (4, 5));
     assert_eq!(node.chain().state.state_hash, a.state.state_hash);
 }
 
@@ -86,7 +86,7 @@ fn a_tie_keeps_the_first_seen_chain() {
     let (a, a_blocks, _b, b_blocks) = competing(3);
     let mut node = node_with(&a_blocks);
     for blk in &b_blocks {
-        assert_eq!(node.push_block(blk.clone()).unwrap(), PushOutcome::SideBranch);
+        assert!(matches!(node.push_block(blk.clone()).unwrap(), PushOutcome::SideBranch));
     }
     assert_eq!(node.chain().head_id(), a_blocks[2].id());
     assert_eq!(node.chain().state.state_hash, a.state.state_hash);
@@ -100,14 +100,14 @@ fn a_fork_with_an_invalid_block_is_rejected_and_the_old_chain_restored_exactly()
     let slot_witness = b.scheduled_witness(1);
     let wrong = keys(&b).into_iter().find(|(w, _)| *w != slot_witness).unwrap().1;
     let t = b.slot_time(1);
-    let bad = b.produce_block(t, &[], Some(&wrong)).unwrap().0;
+    let bad = b.produce_block(t, &[], Some(&wrong)).unwrap().block;
     b_blocks.push(bad.clone());
     b_blocks.push(produce_after(&mut b, 0));
 
     let mut node = node_with(&a_blocks);
     let before = (node.chain().head_id(), node.chain().state.state_hash);
     for blk in &b_blocks[..3] {
-        assert_eq!(node.push_block(blk.clone()).unwrap(), PushOutcome::SideBranch);
+        assert!(matches!(node.push_block(blk.clone()).unwrap(), PushOutcome::SideBranch));
     }
     let err = node.push_block(b_blocks[3].clone()).unwrap_err();
     match err {
@@ -137,7 +137,7 @@ fn a_block_signed_with_another_witness_key_is_rejected() {
     let scheduled = a.scheduled_witness(1);
     let wrong = keys(&a).into_iter().find(|(w, _)| *w != scheduled).unwrap().1;
     let t = a.slot_time(1);
-    let bad = a.produce_block(t, &[], Some(&wrong)).unwrap().0;
+    let bad = a.produce_block(t, &[], Some(&wrong)).unwrap().block;
     let mut node = ForkChoice::new(dev_chain());
     let genesis_hash = node.chain().state.state_hash;
     match node.push_block(bad.clone()).unwrap_err() {

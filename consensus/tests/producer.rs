@@ -81,7 +81,7 @@ fn low_participation_stops_production() {
     // One block after 99 missed slots: 128 − 99 = 29 of the last 128 slots filled = 2265 bp.
     let at = ms(chain.slot_time(100));
     match p.maybe_produce(&mut chain, at, &[]).unwrap() {
-        Production::Produced { block, .. } => assert_eq!(block.block_num(), 1),
+        Production::Produced(p) => assert_eq!(p.block.block_num(), 1),
         other => panic!("unexpected {other:?}"),
     }
     assert_eq!(BlockProducer::participation(&chain), 2265);
@@ -99,15 +99,15 @@ fn produced_blocks_are_accepted_by_another_node_and_a_slot_is_used_once() {
     for _ in 0..12 {
         let now = ms(me.chain().slot_time(1)) + 120;
         let block = match me.produce(&mut p, now, &[]).unwrap() {
-            Production::Produced { block, outcomes } => {
-                assert!(outcomes.is_empty());
-                block
+            Production::Produced(produced) => {
+                assert!(produced.results.is_empty());
+                produced.block
             }
             other => panic!("unexpected {other:?}"),
         };
         // The same instant again: the slot is taken (the head is now at it).
         assert!(matches!(me.produce(&mut p, now, &[]).unwrap(), Production::Skipped(SlotDecision::NotTimeYet { .. })));
-        assert_eq!(peer.push_block(block).unwrap(), PushOutcome::Extended);
+        assert!(matches!(peer.push_block(block).unwrap(), PushOutcome::Extended(_)));
     }
     assert_eq!(me.chain().head_num(), 12);
     assert_eq!(me.fork_db().head().id, me.chain().head_id());

@@ -140,21 +140,32 @@ pub struct Chain {
     reversible: VecDeque<Reversible>,
     /// Whether the pending frame is open above the block frames.
     pending: bool,
-    /// Virtual operations of the last block's end-of-block processing (order expiry), in order.
-    pub block_virtual_ops: Vec<ledger::ops::Operation>,
+    /// Whether block outcomes carry the changed objects (see [`Chain::set_capture_changes`]).
+    capture_changes: bool,
+}
+
+/// A block built by [`Chain::produce_block`]: the block, its outcome, and the fate of every
+/// transaction offered (rejected ones were left out).
+#[derive(Debug)]
+pub struct Produced {
+    pub block: SignedBlock,
+    pub outcome: crate::events::BlockOutcome,
+    /// One entry per offered transaction, in order (an `Ok` is a copy of its outcome entry).
+    pub results: Vec<Result<Applied, Rejection>>,
 }
 
 impl Chain {
     /// A chain over `state`, which must have no open undo frame (genesis and snapshots have none).
     pub fn new(state: State) -> Self {
         debug_assert_eq!(state.undo_depth(), 0, "a chain starts with no open undo frame");
-        Chain {
-            state,
-            skip: SkipFlags::default(),
-            reversible: VecDeque::new(),
-            pending: false,
-            block_virtual_ops: Vec::new(),
-        }
+        Chain { state, skip: SkipFlags::default(), reversible: VecDeque::new(), pending: false, capture_changes: false }
+    }
+
+    /// Make every [`BlockOutcome::changes`](crate::events::BlockOutcome::changes) and
+    /// [`Reverted::changes`](crate::events::Reverted::changes) carry the objects the block
+    /// changed, by value (for a read replica). Costs one copy of the bytes the state hash packs.
+    pub fn set_capture_changes(&mut self, on: bool) {
+        self.capture_changes = on;
     }
 
     /// The last irreversible block number (§2.7).
@@ -200,16 +211,27 @@ impl Chain {
 
     /// Undo the head block exactly: state, indexes, chained state hash and head all return to what
     /// they were before it was applied. Discards the pending frame first. Only blocks above the
-    /// LIB can be popped. Returns the popped block.
-    pub fn pop_block(&mut self) -> Result<SignedBlock, PopError> {
+    /// LIB can be popped. Returns the popped block and what it reverted.
+    pub fn pop_block(&mut self) -> Result<crate::events::Reverted, PopError> {
         self.discard_pending();
         let Some(r) = self.reversible.pop_back() else {
             return Err(PopError::NothingToPop { head: self.head_num() });
         };
-        self.state.undo();
+        let changes = if self.capture_changes {
+            self.state.undo_capturing()
+        } else {
+            self.state.undo();
+            Default::default()
+        };
         self.state.state_hash = r.hash_before;
         debug_assert_eq!(self.head_id(), r.block.signed_header.header.previous);
-        Ok(r.block)
+        Ok(crate::events::Reverted {
+            block: r.block,
+            head_num: self.head_num(),
+            head_id: self.head_id(),
+            state_hash: self.state.state_hash,
+            changes,
+        })
     }
 
     /// Refuse a block that would take `head − LIB` to [`MAX_UNDO_HISTORY`] (db_update.cpp:72-82).
@@ -432,17 +454,17 @@ impl Chain {
         timestamp: TimePointSec,
         transactions: &[SignedTransaction],
         signing_key: Option<&ledger::crypto::PrivateKey>,
-    ) -> Result<(SignedBlock, Vec<Result<Applied, Rejection>>), BlockError> {
+    ) -> Result<Produced, BlockError> {
         let mut open = self.open_block(timestamp)?;
-        let outcomes = transactions.iter().map(|tx| open.push(tx, None)).collect();
-        let block = open.seal(signing_key);
-        Ok((block, outcomes))
+        let results = transactions.iter().map(|tx| open.push(tx, None).cloned()).collect();
+        let (block, outcome) = open.seal(signing_key);
+        Ok(Produced { block, outcome, results })
     }
 
     /// Validate and apply a block produced elsewhere (§2.6). On any error the state is as before
     /// (except that the pending frame, if any, is discarded as for every block operation).
     #[allow(clippy::result_large_err)]
-    pub fn apply_block(&mut self, block: &SignedBlock) -> Result<Vec<Applied>, BlockError> {
+    pub fn apply_block(&mut self, block: &SignedBlock) -> Result<crate::events::BlockOutcome, BlockError> {
         self.apply_block_with(block, &block.digests(), false)
     }
 
@@ -455,7 +477,7 @@ impl Chain {
         block: &SignedBlock,
         digests: &BlockDigests,
         validated: bool,
-    ) -> Result<Vec<Applied>, BlockError> {
+    ) -> Result<crate::events::BlockOutcome, BlockError> {
         let h = &block.signed_header.header;
         let num = self.head_num() + 1;
         if h.previous != self.head_id() {
@@ -504,13 +526,20 @@ impl Chain {
                 }
             }
         }
-        self.finish_block(block, slot, num);
+        let outcome = self.finish_block(block, slot, num, applied);
         self.end_block(block, hash_before);
-        Ok(applied)
+        Ok(outcome)
     }
 
-    /// Everything after the transactions (§2.6 steps 2–6).
-    fn finish_block(&mut self, block: &SignedBlock, slot: u32, num: u32) {
+    /// Everything after the transactions (§2.6 steps 2–6); returns the block's outcome around the
+    /// transactions' `applied`.
+    fn finish_block(
+        &mut self,
+        block: &SignedBlock,
+        slot: u32,
+        num: u32,
+        transactions: Vec<Applied>,
+    ) -> crate::events::BlockOutcome {
         let h = &block.signed_header.header;
         let id = block.id();
         let missed = slot - 1;
@@ -556,8 +585,21 @@ impl Chain {
         self.state.block_summaries.modify(u64::from(num & 0xffff), |s| s.block_id = id);
         self.clear_expired_transactions();
         self.clear_expired_orders();
+        let end_of_block = std::mem::take(&mut self.state.virtual_ops);
         self.update_witness_schedule();
-        self.state.seal_block_hash();
+        let mut changes = ledger::graph::ObjectChanges::default();
+        let state_hash = self.state.seal_block_hash_capturing(self.capture_changes.then_some(&mut changes.bytes));
+        crate::events::BlockOutcome {
+            block_num: num,
+            block_id: id,
+            timestamp: h.timestamp,
+            witness: h.witness,
+            state_hash,
+            last_irreversible: self.lib_num(),
+            transactions,
+            end_of_block,
+            changes,
+        }
     }
 
     /// LIB = the block that ≥ 70 % of active witnesses have built on (§2.7).
@@ -594,7 +636,7 @@ impl Chain {
     }
 
     /// Cancel limit orders expired at the new head time (§2.6 step 5, after the block summary
-    /// and the expired transactions); their virtual ops become [`Chain::block_virtual_ops`].
+    /// and the expired transactions); their virtual ops go to the block's outcome.
     fn clear_expired_orders(&mut self) {
         let now = self.head_time();
         // Expiry only credits balances and statistics and computes the capped cancel fee from a
@@ -607,7 +649,6 @@ impl Chain {
         // Feeds that expired at this block's time get a new median; margin calls follow.
         crate::bitasset::feeds::end_of_block(&mut self.state, now)
             .expect("end-of-block feed expiry only recomputes medians and fills margin calls");
-        self.block_virtual_ops = std::mem::take(&mut self.state.virtual_ops);
     }
 
     /// Reshuffle the active witnesses every full round (§10.5).

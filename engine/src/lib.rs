@@ -10,6 +10,7 @@
 //! - [`evaluators`]: one module per operation family, each `evaluate` (read-only) then `apply`.
 //! - [`maintenance`]: what the maintenance block does.
 //! - [`error`]: [`error::Rejection`], every reason a transaction can be refused.
+//! - [`events`]: [`BlockOutcome`] and [`Reverted`], what applying or popping a block returns.
 //! - [`dex`]: the order book (fast and reference) and the fill rules of limit orders.
 //! - [`query`]: read-only views in the JSON shapes of the BitShares API.
 //! - [`snapshot`]: the object graph to and from bytes (the node writes them to files).
@@ -28,12 +29,14 @@ pub mod chain;
 pub mod dex;
 pub mod error;
 pub mod evaluators;
+pub mod events;
 pub mod genesis;
 pub mod maintenance;
 pub mod query;
 pub mod snapshot;
 pub mod state;
 
-pub use chain::{BlockError, Chain, PopError, SkipFlags};
+pub use chain::{BlockError, Chain, PopError, Produced, SkipFlags};
 pub use error::Rejection;
+pub use events::{BlockOutcome, Reverted};
 pub use state::State;

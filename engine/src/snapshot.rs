@@ -191,6 +191,29 @@ impl ArenaVisitor for Writer {
     }
 }
 
+/// A digest of every live object of every arena (instance and `Pack` bytes, in state-hash
+/// order), nothing else: two states with the same objects have the same digest whatever their
+/// history (a read replica and its writer, a node and its replay).
+pub fn content_digest(state: &State) -> [u8; 32] {
+    struct Digest(blake3::Hasher, Vec<u8>);
+    impl ArenaVisitor for Digest {
+        fn visit<T: Object + Unpack, I: Index<T>>(&mut self, name: &'static str, arena: &Arena<T, I>) {
+            self.0.update(name.as_bytes());
+            self.0.update(&(arena.len() as u64).to_le_bytes());
+            for (instance, obj) in arena.iter() {
+                self.1.clear();
+                obj.pack(&mut self.1);
+                self.0.update(&instance.to_le_bytes());
+                self.0.update(&(self.1.len() as u64).to_le_bytes());
+                self.0.update(&self.1);
+            }
+        }
+    }
+    let mut d = Digest(blake3::Hasher::new(), Vec::new());
+    state.visit_arenas(&mut d);
+    d.0.finalize().into()
+}
+
 /// Read the preamble of snapshot bytes (no validation of the rest: that needs the whole file).
 pub fn read_header(bytes: &[u8]) -> Result<SnapshotHeader, SnapshotError> {
     if bytes.len() < PREAMBLE_LEN || &bytes[..8] != MAGIC {

@@ -6,7 +6,8 @@
 //! indexes; lookups by name, symbol, (owner, asset) and transaction id go through the indexes
 //! below. Only the apply thread holds a `&mut State`.
 
-use ledger::graph::{Arena, Index, StateHash, Undoable};
+use ledger::encoding::Unpack;
+use ledger::graph::{Arena, Index, ObjectChanges, StateHash, Undoable};
 use ledger::ids::*;
 use ledger::objects::*;
 use ledger::transaction::TransactionId;
@@ -520,8 +521,20 @@ macro_rules! state {
             /// The chained state hash after the last applied block.
             pub state_hash: StateHash,
             /// Virtual operations emitted since the chain last drained them (per transaction,
-            /// per end of block). Not state: never hashed, cleared when a session is undone.
-            pub virtual_ops: Vec<ledger::ops::Operation>,
+            /// per end of block) into its returned outcomes. Not state: never hashed, cleared when
+            /// a session is undone.
+            pub(crate) virtual_ops: Vec<ledger::ops::Operation>,
+        }
+
+        /// Why [`State::apply_changes`] refused a change stream.
+        #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+        pub enum ChangeError {
+            #[error("object change stream is malformed: {0}")]
+            Malformed(String),
+            #[error("object change names {id}, a type this state does not hold")]
+            UnknownType { id: String },
+            #[error("object change of {id} does not decode: {detail}")]
+            Undecodable { id: String, detail: String },
         }
 
         impl State {
@@ -545,11 +558,68 @@ macro_rules! state {
             pub fn set_undo_enabled(&mut self, on: bool) { $( self.$field.set_undo_enabled(on); )* }
             /// Hash every change since the last call, in a fixed arena order, and chain it.
             pub fn seal_block_hash(&mut self) -> StateHash {
+                self.seal_block_hash_capturing(None)
+            }
+            /// [`State::seal_block_hash`], appending the hashed records (the block's
+            /// [`ObjectChanges`]) to `capture` when given: one copy of bytes already packed.
+            pub fn seal_block_hash_capturing(&mut self, mut capture: Option<&mut Vec<u8>>) -> StateHash {
                 let mut h = blake3::Hasher::new();
-                $( self.$field.hash_changes(&mut h); )*
+                $( self.$field.hash_changes_capturing(&mut h, capture.as_deref_mut()); )*
                 let changes: [u8; 32] = h.finalize().into();
                 self.state_hash = ledger::graph::chain(&self.state_hash, &changes);
                 self.state_hash
+            }
+            /// Roll back the innermost session and return the restored version of everything it
+            /// had touched (a popped block's inverse changes, for a read replica).
+            pub fn undo_capturing(&mut self) -> ObjectChanges {
+                let mut out = Vec::new();
+                let mut instances = Vec::new();
+                let mut touched: Vec<Vec<u64>> = Vec::new();
+                $(
+                    instances.clear();
+                    self.$field.top_frame_instances(&mut instances);
+                    touched.push(instances.clone());
+                )*
+                self.undo();
+                let mut touched = touched.into_iter();
+                $(
+                    let mut list = touched.next().expect("one list per arena");
+                    self.$field.pack_instances(&mut list, &mut out);
+                )*
+                ObjectChanges { bytes: out }
+            }
+            /// Apply a block's [`ObjectChanges`] (or a popped block's inverse) to this state, as a
+            /// read replica does: every listed object takes the given version, indexes follow, no
+            /// undo is recorded. Fails, changing nothing, on a record that names no arena or whose
+            /// object does not decode.
+            pub fn apply_changes(&mut self, changes: &ObjectChanges) -> Result<(), ChangeError> {
+                let mut all = Vec::new();
+                for change in changes.iter() {
+                    all.push(change.map_err(|e| ChangeError::Malformed(e.to_string()))?);
+                }
+                // Decode everything first, so a bad record changes nothing.
+                $( let mut $field = Vec::new(); )*
+                for c in &all {
+                    let mut known = false;
+                    $(
+                        if !known && self.$field.object_type() == (c.space, c.type_id) {
+                            known = true;
+                            let value = match c.packed {
+                                None => None,
+                                Some(bytes) => Some(Unpack::from_bytes(bytes).map_err(|e| ChangeError::Undecodable {
+                                    id: c.id().to_string(),
+                                    detail: e.to_string(),
+                                })?),
+                            };
+                            $field.push((c.instance, value));
+                        }
+                    )*
+                    if !known {
+                        return Err(ChangeError::UnknownType { id: c.id().to_string() });
+                    }
+                }
+                $( if !$field.is_empty() { self.$field.put_versions($field); } )*
+                Ok(())
             }
             /// Hand every arena to `v`, in state-hash order, with its field name (snapshots).
             pub fn visit_arenas<V: crate::snapshot::ArenaVisitor>(&self, v: &mut V) {

@@ -181,7 +181,7 @@ fn force_settle_waits_for_delay() {
     assert_eq!(s.position(s.bob), Some((40_000, 1000)));
     assert_eq!(s.supply(), 1900);
     assert_eq!(s.bad().force_settled_volume, 100);
-    let f = fills(&s.chain.block_virtual_ops);
+    let f = fills(&s.end_of_block);
     assert_eq!(f.len(), 2, "one fill for the position, one for the request");
     assert_eq!((f[0].pays, f[0].receives, f[0].is_maker), (Asset::core(1000), s.usd(100), true));
     assert_eq!(
@@ -201,7 +201,7 @@ fn force_settle_pays_feed_less_offset() {
     // Price F / 0.95 = (1/10) × (20/19) = 2 USD / 19 core: 100 USD receive 950 core (5 % less).
     assert_eq!(s.balance(s.carol, CORE_ASSET), FUNDS + 950);
     assert_eq!(s.position(s.alice), Some((29_050, 900)));
-    let f = fills(&s.chain.block_virtual_ops);
+    let f = fills(&s.end_of_block);
     assert_eq!(f[1].fill_price, Price::new(s.usd(2), Asset::core(19)));
 }
 
@@ -243,7 +243,7 @@ fn force_settle_fee_to_collateral_fees() {
     // 1000 core gross, 1 % = 10 core to the asset's collateral fees.
     assert_eq!(s.balance(s.carol, CORE_ASSET), FUNDS + 990);
     assert_eq!(s.collateral_fees(), 10);
-    let f = fills(&s.chain.block_virtual_ops);
+    let f = fills(&s.end_of_block);
     assert_eq!((f[1].receives, f[1].fee), (Asset::core(1000), Asset::core(10)));
 }
 
@@ -290,8 +290,7 @@ fn force_settle_cancelled_without_feed() {
     assert_eq!(s.balance(s.carol, s.usd), 100, "refunded");
     assert_eq!(s.supply(), 2000);
     let cancels: Vec<_> = s
-        .chain
-        .block_virtual_ops
+        .end_of_block
         .iter()
         .filter_map(|o| match o {
             Operation::AssetSettleCancel(c) => Some((c.account, c.amount)),
@@ -394,8 +393,7 @@ fn bid_collateral_revives_at_maintenance() {
     assert_eq!(bad.settlement_fund, 0);
     assert_eq!(s.chain.state.collateral_bids.iter().count(), 0);
     let executed: Vec<_> = s
-        .chain
-        .block_virtual_ops
+        .end_of_block
         .iter()
         .filter_map(|o| match o {
             Operation::ExecuteBid(e) => Some((e.bidder, e.debt.amount, e.collateral.amount)),
@@ -489,11 +487,8 @@ fn global_settlement_cancels_pending_requests() {
     s.ok(s.global_settle_op(s.nathan, 1, 20));
     assert!(s.requests().is_empty());
     assert_eq!(s.balance(s.carol, s.usd), 100);
-    let cancelled = s
-        .chain
-        .block_virtual_ops
-        .iter()
-        .any(|o| matches!(o, Operation::AssetSettleCancel(c) if c.amount == s.usd(100)));
+    let cancelled =
+        s.end_of_block.iter().any(|o| matches!(o, Operation::AssetSettleCancel(c) if c.amount == s.usd(100)));
     assert!(cancelled);
 }
 

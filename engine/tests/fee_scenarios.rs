@@ -64,7 +64,7 @@ fn push(chain: &mut Chain, ops: Vec<Value>) -> Result<Vec<OperationResult>, Reje
         signatures: vec![],
     };
     let t = chain.slot_time(1);
-    let (_, mut outcomes) = chain.produce_block(t, &[tx], None).expect("block applies");
+    let engine::Produced { results: mut outcomes, .. } = chain.produce_block(t, &[tx], None).expect("block applies");
     outcomes.remove(0).map(|a| a.operation_results)
 }
 

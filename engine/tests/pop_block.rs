@@ -27,7 +27,8 @@ fn key_at(chain: &Chain, t: TimePointSec) -> PrivateKey {
 fn produce(chain: &mut Chain, txs: &[SignedTransaction]) -> ledger::block::SignedBlock {
     let t = chain.slot_time(1);
     let key = key_at(chain, t);
-    let (block, outcomes) = chain.produce_block(t, txs, Some(&key)).expect("block produced");
+    let engine::Produced { block, results: outcomes, .. } =
+        chain.produce_block(t, txs, Some(&key)).expect("block produced");
     assert!(outcomes.iter().all(|o| o.is_ok()), "{outcomes:?}");
     block
 }
@@ -111,7 +112,7 @@ fn pop_block_restores_state_hash_head_and_balances_exactly() {
     assert_eq!(after.4, before.4 + 123_456);
     assert_ne!(after.2, before.2);
 
-    let popped = chain.pop_block().expect("block 2 is reversible");
+    let popped = chain.pop_block().expect("block 2 is reversible").block;
     assert_eq!(popped, block);
     assert_eq!(snapshot(&chain), before);
     // The transaction is forgotten too: applying the same block again is accepted (no duplicate).
@@ -131,10 +132,10 @@ fn pop_to_genesis_then_reapply_reaches_the_same_hash() {
     assert_eq!(chain.lib_num(), 0);
     assert_eq!(chain.reversible_blocks().len(), 5);
     for b in blocks.iter().rev() {
-        assert_eq!(&chain.pop_block().unwrap(), b);
+        assert_eq!(&chain.pop_block().unwrap().block, b);
     }
     assert_eq!(snapshot(&chain), genesis);
-    assert_eq!(chain.pop_block(), Err(PopError::NothingToPop { head: 0 }));
+    assert_eq!(chain.pop_block().unwrap_err(), PopError::NothingToPop { head: 0 });
     for b in &blocks {
         chain.apply_block(b).unwrap();
     }
@@ -159,7 +160,7 @@ fn frames_are_forgotten_as_the_lib_advances() {
     // Block 23 became irreversible when block 30 was applied: its frame is gone, although the
     // state of block 23 itself recorded an older LIB.
     assert_eq!(chain.undo_floor(), 23);
-    assert_eq!(chain.pop_block(), Err(PopError::NothingToPop { head: 23 }));
+    assert_eq!(chain.pop_block().unwrap_err(), PopError::NothingToPop { head: 23 });
 }
 
 #[test]
@@ -188,7 +189,7 @@ fn undo_disabled_keeps_no_frames() {
     chain.set_undo_enabled(false);
     produce(&mut chain, &[]);
     assert_eq!(chain.state.undo_depth(), 0);
-    assert_eq!(chain.pop_block(), Err(PopError::NothingToPop { head: 1 }));
+    assert_eq!(chain.pop_block().unwrap_err(), PopError::NothingToPop { head: 1 });
 }
 
 #[test]

@@ -55,10 +55,10 @@ fn rejected_transactions_leave_the_state_hash_untouched() {
     let good = transfer(17, 6, 1_000);
     // Rejected: too much, unknown account, from an account with nothing.
     let bad = [transfer(17, 6, 20_000_000_000_000), transfer(17, 999, 1), transfer(7, 6, 1)];
-    let (_, outcomes) =
+    let engine::Produced { results: outcomes, .. } =
         a.produce_block(t2, &[bad[0].clone(), good.clone(), bad[1].clone(), bad[2].clone()], None).unwrap();
     assert!(outcomes[0].is_err() && outcomes[1].is_ok() && outcomes[2].is_err() && outcomes[3].is_err());
-    let (_, outcomes) = b.produce_block(t2, std::slice::from_ref(&good), None).unwrap();
+    let engine::Produced { results: outcomes, .. } = b.produce_block(t2, std::slice::from_ref(&good), None).unwrap();
     assert!(outcomes[0].is_ok());
 
     assert_eq!(a.state.state_hash, b.state.state_hash, "rejected transactions changed the state hash");

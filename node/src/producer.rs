@@ -123,10 +123,10 @@ impl Producer {
         // Leave room for the block header and the per-transaction framing.
         let max = chain.state.gpo().parameters.maximum_block_size as usize;
         let txs = self.pool.take(chain, max.saturating_sub(max / 10));
-        let (block, outcomes) = chain
+        let engine::Produced { block, results, .. } = chain
             .produce_block(timestamp, &txs, Some(key))
             .map_err(|e| NodeError::BadBlock { block_num: chain.head_num() + 1, detail: e.to_string() })?;
-        for (tx, outcome) in txs.iter().zip(&outcomes) {
+        for (tx, outcome) in txs.iter().zip(&results) {
             if let Err(r) = outcome {
                 eprintln!("transaction {} left out of block {}: {r}", tx.id(), block.block_num());
             }

@@ -327,7 +327,7 @@ mod tests {
         let mut chain = dev_chain();
         for _ in 0..5 {
             let t = chain.slot_time(1);
-            let (block, _) = chain.produce_block(t, &[], None).unwrap();
+            let block = chain.produce_block(t, &[], None).unwrap().block;
             let mut hash = chain.state.state_hash.0;
             if block.block_num() == 4 {
                 hash[0] ^= 1;

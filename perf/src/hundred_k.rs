@@ -399,7 +399,7 @@ impl Driver {
         let account = self.chain.state.witnesses.get(witness.0).map(|w| w.witness_account).unwrap_or(COMMITTEE_ACCOUNT);
         let name = self.chain.state.account(account).map(|a| a.name.clone()).unwrap_or_default();
         let key = dev_key(&name);
-        let (_, outcomes) =
+        let engine::Produced { results: outcomes, .. } =
             self.chain.produce_block(when, txs, Some(&key)).map_err(|e| HundredKError::Block(e.to_string()))?;
         self.blocks += 1;
         Ok(outcomes.into_iter().map(|o| o.map_err(|e| e.to_string())).collect())

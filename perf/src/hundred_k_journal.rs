@@ -86,7 +86,7 @@ impl Producer<'_> {
                 self.chain.state.witnesses.get(witness.0).map(|w| w.witness_account).unwrap_or(COMMITTEE_ACCOUNT);
             let name = self.chain.state.account(account).map(|a| a.name.clone()).unwrap_or_default();
             let key = PrivateKey::from_password(&name, "active", "dev").expect("a password key is a valid scalar");
-            let (block, outcomes) =
+            let engine::Produced { block, results: outcomes, .. } =
                 self.chain.produce_block(when, &txs, Some(&key)).map_err(|e| HundredKError::Block(e.to_string()))?;
             for (k, outcome) in outcomes.into_iter().enumerate() {
                 let applied =

@@ -132,7 +132,7 @@ pub(crate) fn tx(chain: &Chain, ops: Vec<Operation>, nonce: u32) -> SignedTransa
 pub(crate) fn block(chain: &mut Chain, txs: &[SignedTransaction]) -> (Duration, Vec<engine::chain::Applied>) {
     let t = chain.slot_time(1);
     let start = Instant::now();
-    let (_, outcomes) = chain.produce_block(t, txs, None).expect("the block applies");
+    let engine::Produced { results: outcomes, .. } = chain.produce_block(t, txs, None).expect("the block applies");
     let took = start.elapsed();
     (took, outcomes.into_iter().map(|o| o.expect("bench transactions apply")).collect())
 }

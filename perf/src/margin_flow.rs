@@ -183,7 +183,7 @@ pub fn run_margin_flow(cfg: FlowConfig) -> FlowReport {
         }
         let t = chain.slot_time(1);
         let start = Instant::now();
-        let (_, outcomes) = chain.produce_block(t, &txs, None).expect("the block applies");
+        let engine::Produced { results: outcomes, .. } = chain.produce_block(t, &txs, None).expect("the block applies");
         elapsed += start.elapsed();
         blocks += 1;
         let count_fills =

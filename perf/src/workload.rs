@@ -137,7 +137,7 @@ impl LoadChain {
         for chunk in txs.chunks(SETUP_BLOCK_TXS) {
             let when = self.chain.slot_time(1);
             let key = self.witness_keys.get(&self.chain.scheduled_witness(1)).copied();
-            let (_, outcomes) = self
+            let engine::Produced { results: outcomes, .. } = self
                 .chain
                 .produce_block(when, chunk, key.as_ref())
                 .map_err(|e| SetupError::Rejected { step, reason: e.to_string() })?;

@@ -82,7 +82,7 @@ fn transfers_from_four_threads_are_all_confirmed_and_match_sequential_applicatio
         let block = ledger::block::SignedBlock::from_bytes(&journaled.payload).unwrap();
         let txs: Vec<_> = block.transactions.iter().map(|t| t.signed.clone()).collect();
         let key = seq.witness_keys.get(&seq.chain.scheduled_witness(1)).copied();
-        let (again, outcomes) =
+        let engine::Produced { block: again, results: outcomes, .. } =
             seq.chain.produce_block(block.signed_header.header.timestamp, &txs, key.as_ref()).unwrap();
         assert!(outcomes.iter().all(|o| o.is_ok()));
         assert_eq!(again.id(), block.id());
@@ -171,10 +171,8 @@ fn crossing_orders_fan_out_their_fills_once_durable() {
     let outcomes: Vec<_> = tickets.into_iter().map(|t| t.wait()).collect();
     let stopped = pipeline.shutdown().unwrap();
     assert!(outcomes.iter().all(|o| o.is_ok()), "{:?}", outcomes.iter().find(|o| o.is_err()));
-    let fills: usize = events
-        .try_iter()
-        .map(|e| e.virtual_ops.iter().filter(|op| matches!(op, Operation::FillOrder(_))).count())
-        .sum();
+    let fills: usize =
+        events.try_iter().map(|e| e.virtual_ops().filter(|op| matches!(op, Operation::FillOrder(_))).count()).sum();
     assert!(fills > 0, "400 orders near 1:1 either way cross");
     assert_eq!(fills % 2, 0, "every match fills two orders");
     assert!(stopped.chain.state.limit_orders.iter().count() < 400);
@@ -241,6 +239,6 @@ fn the_writer_checks_authority_with_the_keys_it_is_given_and_never_recovers_agai
     }
     assert_eq!((lc.chain.state.balance(id, CORE_ASSET), lc.chain.state.state_hash, lc.chain.head_num()), before);
     // Without keys the chain recovers them itself, and this signature recovers to nothing.
-    let (_, outcomes) = lc.chain.produce_block(when, &[tx], None).unwrap();
+    let outcomes = lc.chain.produce_block(when, &[tx], None).unwrap().results;
     assert_eq!(outcomes[0].as_ref().unwrap_err().code(), "tx_invalid_signature");
 }

@@ -161,9 +161,9 @@ pub fn run_scenario(text: &str, base: &Path, prefix: Option<&str>, out: &mut imp
                     if t > target {
                         break;
                     }
-                    let (block, _) =
+                    let engine::Produced { outcome, .. } =
                         chain.produce_block(t, &[], None).map_err(|e| CliError::Failed(format!("blocks[{i}]: {e}")))?;
-                    emit_block_virtual_ops(out, &chain, block.block_num())?;
+                    emit_block_virtual_ops(out, &outcome)?;
                 }
             }
             Step::Block { timestamp, transactions } => {
@@ -173,7 +173,7 @@ pub fn run_scenario(text: &str, base: &Path, prefix: Option<&str>, out: &mut imp
                         format!("{timestamp} is not after the head block time {}", chain.head_time()),
                     ));
                 }
-                let (block, outcomes) = chain
+                let engine::Produced { block, results: outcomes, outcome } = chain
                     .produce_block(*timestamp, transactions, None)
                     .map_err(|e| bad(&format!("blocks[{i}].timestamp"), e))?;
                 let num = block.block_num();
@@ -191,7 +191,7 @@ pub fn run_scenario(text: &str, base: &Path, prefix: Option<&str>, out: &mut imp
                     };
                     emit(out, &line)?;
                 }
-                emit_block_virtual_ops(out, &chain, num)?;
+                emit_block_virtual_ops(out, &outcome)?;
             }
         }
     }
@@ -268,11 +268,11 @@ fn asset_arg(chain: &Chain, v: &Value, i: usize, kind: &str) -> Result<Option<As
 
 /// The `{"block": N, "virtual_ops": [...]}` line of a block whose end-of-block processing
 /// emitted virtual operations; nothing otherwise.
-fn emit_block_virtual_ops(out: &mut impl Write, chain: &Chain, num: u32) -> Result<(), CliError> {
-    if chain.block_virtual_ops.is_empty() {
+fn emit_block_virtual_ops(out: &mut impl Write, outcome: &engine::BlockOutcome) -> Result<(), CliError> {
+    if outcome.end_of_block.is_empty() {
         return Ok(());
     }
-    emit(out, &json!({"block": num, "virtual_ops": chain.block_virtual_ops}))
+    emit(out, &json!({"block": outcome.block_num, "virtual_ops": outcome.end_of_block}))
 }
 
 /// `{"order_book": {"base": id, "quote": id, "depth": n}}`.

@@ -14,6 +14,7 @@
 use super::{BlockError, Chain, Known};
 use crate::chain::Applied;
 use crate::error::Rejection;
+use crate::events::BlockOutcome;
 use ledger::block::{BlockHeader, SignedBlock, SignedBlockHeader};
 use ledger::graph::StateHash;
 use ledger::ids::WitnessId;
@@ -30,6 +31,7 @@ pub struct OpenBlock<'c> {
     num: u32,
     hash_before: StateHash,
     included: Vec<ProcessedTransaction>,
+    applied: Vec<Applied>,
     sealed: bool,
 }
 
@@ -46,7 +48,17 @@ impl Chain {
         let num = self.head_num() + 1;
         self.check_undo_history(num)?;
         let hash_before = self.begin_block();
-        Ok(OpenBlock { chain: self, timestamp, slot, witness, num, hash_before, included: Vec::new(), sealed: false })
+        Ok(OpenBlock {
+            chain: self,
+            timestamp,
+            slot,
+            witness,
+            num,
+            hash_before,
+            included: Vec::new(),
+            applied: Vec::new(),
+            sealed: false,
+        })
     }
 }
 
@@ -54,11 +66,13 @@ impl OpenBlock<'_> {
     /// Apply `tx` inside the block in its own frame: included on success, no trace on rejection.
     /// `signing_keys`, when given, are the keys already recovered from its signatures (the
     /// pipeline's verify stage); they are then not recovered again.
-    pub fn push(&mut self, tx: &SignedTransaction, signing_keys: Option<&[PublicKey]>) -> Result<Applied, Rejection> {
+    /// What it did is kept for the block's outcome (and lent back here).
+    pub fn push(&mut self, tx: &SignedTransaction, signing_keys: Option<&[PublicKey]>) -> Result<&Applied, Rejection> {
         let applied = self.chain.push_in_frame(tx, signing_keys, Known::NOTHING)?;
         // Results are not part of consensus; producers leave them out of the block.
         self.included.push(ProcessedTransaction { signed: tx.clone(), operation_results: Vec::new() });
-        Ok(applied)
+        self.applied.push(applied);
+        Ok(self.applied.last().expect("just pushed"))
     }
 
     /// The chain as it stands with the transactions pushed so far (read only).
@@ -86,8 +100,9 @@ impl OpenBlock<'_> {
     }
 
     /// Assemble the block, sign it with `signing_key` if given (otherwise its signature is
-    /// zero), run the end-of-block processing and make it the head.
-    pub fn seal(mut self, signing_key: Option<&ledger::crypto::PrivateKey>) -> SignedBlock {
+    /// zero), run the end-of-block processing and make it the head. Returns the block and its
+    /// outcome.
+    pub fn seal(mut self, signing_key: Option<&ledger::crypto::PrivateKey>) -> (SignedBlock, BlockOutcome) {
         let mut block = SignedBlock {
             signed_header: SignedBlockHeader {
                 header: BlockHeader {
@@ -106,11 +121,12 @@ impl OpenBlock<'_> {
             block.signed_header.witness_signature =
                 ledger::crypto::sign_compact(key, &block.signed_header.header.digest());
         }
-        self.chain.finish_block(&block, self.slot, self.num);
+        let applied = std::mem::take(&mut self.applied);
+        let outcome = self.chain.finish_block(&block, self.slot, self.num, applied);
         self.chain.end_block(&block, self.hash_before);
         self.sealed = true;
         debug_assert_eq!(block.block_num(), self.num);
-        block
+        (block, outcome)
     }
 }
 

@@ -128,7 +128,7 @@ fn a_state_with_every_object_type_round_trips_and_keeps_its_state_hashes() {
     assert_eq!(b.state.balance(AccountId(17), AssetId(0)), nathan_core);
     for _ in 0..3 {
         let t = a.slot_time(1);
-        let (block, _) = a.produce_block(t, &[], None).unwrap();
+        let crate::Produced { block, .. } = a.produce_block(t, &[], None).unwrap();
         b.apply_block(&block).unwrap();
         assert_eq!(b.state.state_hash, a.state.state_hash, "block {}", block.block_num());
     }

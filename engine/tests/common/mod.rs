@@ -41,6 +41,8 @@ pub struct Market {
     pub carol: AccountId,
     pub nathan: AccountId,
     pub nonce: u32,
+    /// The end-of-block virtual operations of the last block produced (from its outcome).
+    pub end_of_block: Vec<ledger::ops::Operation>,
 }
 
 impl Market {
@@ -64,7 +66,7 @@ impl Market {
             chain.state.asset_dynamic.modify(0, |d| d.current_supply += FUNDS);
         }
         let [alice, bob, carol, nathan] = who;
-        Market { chain, usd: AssetId(0), alice, bob, carol, nathan, nonce: 0 }
+        Market { chain, usd: AssetId(0), alice, bob, carol, nathan, nonce: 0, end_of_block: Vec::new() }
     }
 
     /// Create the asset (`create` must be by nathan) and make `producers` its feed producers.
@@ -84,7 +86,8 @@ impl Market {
 
     /// Produce a block at `t` with `txs`, then check the invariants.
     pub fn produce(&mut self, t: TimePointSec, txs: &[SignedTransaction]) -> Vec<Result<Applied, Rejection>> {
-        let (_, outcomes) = self.chain.produce_block(t, txs, None).unwrap();
+        let engine::Produced { results: outcomes, outcome, .. } = self.chain.produce_block(t, txs, None).unwrap();
+        self.end_of_block = outcome.end_of_block;
         check_invariants(&self.chain.state).unwrap_or_else(|e| panic!("invariant broken: {e}"));
         outcomes
     }

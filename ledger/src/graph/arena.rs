@@ -13,6 +13,7 @@
 //! reallocate and copy every object on each doubling) and an instance is found with one
 //! `leading_zeros` and two indexes.
 
+use super::changes::write_record;
 use super::{Index, Object, Undoable};
 use crate::ids::{ObjectId, INSTANCE_MAX};
 
@@ -553,7 +554,7 @@ impl<T: Object, I: Index<T>> Undoable for Arena<T, I> {
         self.frames.len()
     }
 
-    fn hash_changes(&mut self, h: &mut blake3::Hasher) {
+    fn hash_changes_capturing(&mut self, h: &mut blake3::Hasher, mut capture: Option<&mut Vec<u8>>) {
         let mut changed = std::mem::take(&mut self.changed);
         changed.sort_unstable();
         changed.dedup();
@@ -563,33 +564,99 @@ impl<T: Object, I: Index<T>> Undoable for Arena<T, I> {
         const FLUSH_AT: usize = 64 * 1024;
         let buf = &mut self.scratch;
         buf.clear();
+        let mut flush = |buf: &mut Vec<u8>| {
+            h.update(buf);
+            if let Some(out) = capture.as_deref_mut() {
+                out.extend_from_slice(buf);
+            }
+            buf.clear();
+        };
         for &instance in &changed {
             let slot = &mut self.slots[instance as usize];
             if slot.meta & CHANGED == 0 {
                 continue; // undone since it was listed
             }
             slot.meta &= !CHANGED;
-            let start = buf.len();
-            buf.extend_from_slice(&[T::SPACE, T::TYPE]);
-            buf.extend_from_slice(&instance.to_le_bytes());
-            match &slot.value {
-                Some(v) => {
-                    buf.extend_from_slice(&[1, 0, 0, 0, 0]);
-                    v.pack(buf);
-                    let len = u32::try_from(buf.len() - start - 15).expect("object encoding under 4 GiB");
-                    buf[start + 11..start + 15].copy_from_slice(&len.to_le_bytes());
-                }
-                None => buf.push(0),
-            }
+            let value = slot.value.as_ref();
+            write_record(
+                buf,
+                T::SPACE,
+                T::TYPE,
+                instance,
+                value.map(|v| move |b: &mut Vec<u8>| v.pack(b)).as_ref().map(|f| f as &dyn Fn(&mut Vec<u8>)),
+            );
             if buf.len() >= FLUSH_AT {
-                h.update(buf);
-                buf.clear();
+                flush(buf);
             }
         }
-        h.update(buf);
-        buf.clear();
+        flush(buf);
         changed.clear();
         self.changed = changed;
+    }
+}
+
+/// What a read replica and a popped block's inverse need (see [`super::ObjectChanges`]).
+impl<T: Object, I: Index<T>> Arena<T, I> {
+    /// `(space, type)` of the objects this arena holds.
+    pub fn object_type(&self) -> (u8, u8) {
+        (T::SPACE, T::TYPE)
+    }
+
+    /// Append the instances the top open frame recorded (everything touched since it began;
+    /// unsorted, possibly repeated) to `out`. Nothing with no open frame.
+    pub fn top_frame_instances(&self, out: &mut Vec<u64>) {
+        if let Some(frame) = self.frames.last() {
+            out.extend(self.log[frame.log_start..].iter().map(|r| r.instance));
+        }
+    }
+
+    /// Append a record of the current version of each of `instances` (sorted and deduplicated
+    /// here; `0` for a hole) to `out`, in the format of [`super::ObjectChanges`].
+    pub fn pack_instances(&self, instances: &mut Vec<u64>, out: &mut Vec<u8>) {
+        instances.sort_unstable();
+        instances.dedup();
+        for &instance in instances.iter() {
+            let value = self.get(instance);
+            write_record(
+                out,
+                T::SPACE,
+                T::TYPE,
+                instance,
+                value.map(|v| move |b: &mut Vec<u8>| v.pack(b)).as_ref().map(|f| f as &dyn Fn(&mut Vec<u8>)),
+            );
+        }
+    }
+
+    /// Set the given instances to the given versions (`None`: a hole), as a read replica applies
+    /// a block's changes: the index is updated in two passes (every old entry out, then every new
+    /// one in, so unique keys that moved between objects never collide), with no undo record and
+    /// no changed-set entry. Panics with a frame open: a replica has no undo.
+    pub fn put_versions(&mut self, versions: Vec<(u64, Option<T>)>) {
+        assert!(self.frames.is_empty(), "put_versions on {}.{} with an open undo frame", T::SPACE, T::TYPE);
+        if I::ACTIVE {
+            for (instance, _) in &versions {
+                if let Some(old) = self.slots.get(*instance as usize).and_then(|s| s.value.as_ref()) {
+                    self.index.remove(*instance, old);
+                }
+            }
+        }
+        for (instance, value) in versions {
+            assert!(instance <= INSTANCE_MAX, "{}.{}: instance {instance} out of range", T::SPACE, T::TYPE);
+            while self.slots.len() <= instance as usize {
+                self.slots.push(Slot { meta: 0, value: None });
+            }
+            if let Some(v) = &value {
+                self.index.insert(instance, v);
+            }
+            let slot = &mut self.slots[instance as usize];
+            match (slot.value.is_some(), value.is_some()) {
+                (true, false) => self.live -= 1,
+                (false, true) => self.live += 1,
+                _ => {}
+            }
+            slot.value = value;
+            self.next = self.next.max(instance + 1);
+        }
     }
 }
 

@@ -64,12 +64,14 @@
 //! their read-only `check` step) and panics.
 
 mod arena;
+mod changes;
 mod hash;
 mod singleton;
 #[cfg(test)]
 mod tests;
 
 pub use arena::Arena;
+pub use changes::{Change, ObjectChanges};
 pub use hash::{chain, StateHash};
 pub use singleton::Singleton;
 
@@ -140,7 +142,12 @@ pub trait Undoable {
     /// Number of open frames.
     fn undo_depth(&self) -> usize;
     /// Feed every instance changed since the last call into `h` (ascending) and clear the set.
-    fn hash_changes(&mut self, h: &mut blake3::Hasher);
+    fn hash_changes(&mut self, h: &mut blake3::Hasher) {
+        self.hash_changes_capturing(h, None);
+    }
+    /// [`Undoable::hash_changes`], also appending the hashed bytes to `capture` when given (the
+    /// block's [`ObjectChanges`]).
+    fn hash_changes_capturing(&mut self, h: &mut blake3::Hasher, capture: Option<&mut Vec<u8>>);
 }
 
 /// Implement [`Undoable`] for a struct by calling each listed field in order (the order is part of
@@ -166,8 +173,8 @@ macro_rules! impl_undoable {
                 assert!(depths.iter().all(|d| *d == depths[0]), "arenas disagree on undo depth: {depths:?}");
                 depths[0]
             }
-            fn hash_changes(&mut self, h: &mut blake3::Hasher) {
-                $( $crate::graph::Undoable::hash_changes(&mut self.$field, h); )+
+            fn hash_changes_capturing(&mut self, h: &mut blake3::Hasher, mut capture: Option<&mut Vec<u8>>) {
+                $( $crate::graph::Undoable::hash_changes_capturing(&mut self.$field, h, capture.as_deref_mut()); )+
             }
         }
     };

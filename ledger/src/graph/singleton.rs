@@ -50,7 +50,7 @@ impl<T: Object> Undoable for Singleton<T> {
     fn undo_depth(&self) -> usize {
         self.arena.undo_depth()
     }
-    fn hash_changes(&mut self, h: &mut blake3::Hasher) {
-        self.arena.hash_changes(h)
+    fn hash_changes_capturing(&mut self, h: &mut blake3::Hasher, capture: Option<&mut Vec<u8>>) {
+        self.arena.hash_changes_capturing(h, capture)
     }
 }

@@ -46,6 +46,7 @@ pub use stages::verify_transaction;
 use crossbeam::channel::{bounded, Receiver, Sender, TrySendError};
 use engine::chain::Chain;
 use engine::error::Rejection;
+use engine::BlockOutcome;
 use journal::{FileStorage, Journal, Storage};
 use ledger::block::BlockId;
 use ledger::crypto::PrivateKey;
@@ -263,18 +264,6 @@ struct Verified {
     promise: confirm::Promise<Outcome>,
 }
 
-/// What a block did, in the order it happened: fanned out to subscribers once it is durable.
-#[derive(Clone, Debug)]
-pub struct BlockEvents {
-    pub block_num: u32,
-    pub block_id: BlockId,
-    pub timestamp: TimePointSec,
-    pub transactions: usize,
-    /// Virtual operations (fills, cancels of culled or expired orders, ...) of the block's
-    /// transactions, then those of its end-of-block processing.
-    pub virtual_ops: Vec<ledger::ops::Operation>,
-}
-
 /// One block as the pipeline produced it (for block fill and fsync figures).
 #[derive(Clone, Copy, Debug)]
 pub struct BlockRecord {
@@ -344,7 +333,7 @@ pub struct Stopped<S: Storage = FileStorage> {
     pub writer_error: Option<String>,
 }
 
-type Subscribers = Arc<Mutex<Vec<Sender<Arc<BlockEvents>>>>>;
+type Subscribers = Arc<Mutex<Vec<Sender<Arc<BlockOutcome>>>>>;
 
 /// A running pipeline. See the module doc.
 pub struct Pipeline<S: Storage + 'static = FileStorage> {
@@ -383,7 +372,7 @@ where
         let (ingress_tx, ingress_rx) = bounded::<Submission>(cfg.ingress_capacity.max(1));
         let (verified_tx, verified_rx) = bounded::<Verified>(cfg.verified_capacity.max(1));
         let (sealed_tx, sealed_rx) = bounded::<stages::Sealed>(cfg.sealed_capacity.max(1));
-        let (durable_tx, durable_rx) = bounded::<Arc<BlockEvents>>(cfg.sealed_capacity.max(1));
+        let (durable_tx, durable_rx) = bounded::<Arc<BlockOutcome>>(cfg.sealed_capacity.max(1));
 
         // 4. events
         let events = {
@@ -427,9 +416,9 @@ where
         self.submitter.clone()
     }
 
-    /// Receive the events of every block made durable from now on. A subscriber that lets
+    /// Receive the outcome of every block made durable from now on. A subscriber that lets
     /// `capacity` blocks pile up is cut off (its receiver reports disconnection).
-    pub fn subscribe(&self, capacity: usize) -> Receiver<Arc<BlockEvents>> {
+    pub fn subscribe(&self, capacity: usize) -> Receiver<Arc<BlockOutcome>> {
         let (tx, rx) = bounded(capacity.max(1));
         self.subscribers.lock().unwrap_or_else(|e| e.into_inner()).push(tx);
         rx

@@ -3,10 +3,11 @@
 //! CPU time to the pipeline counters when it exits.
 
 use super::{confirm::Promise, Confirmation, Submission};
-use super::{thread_cpu_time, BlockEvents, BlockRecord, Counters, Head, Outcome, Refused, Subscribers, Verified};
+use super::{thread_cpu_time, BlockRecord, Counters, Head, Outcome, Refused, Subscribers, Verified};
 use crossbeam::channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
 use engine::chain::Chain;
 use engine::error::Rejection;
+use engine::BlockOutcome;
 use journal::{Journal, Storage};
 use ledger::block::SignedBlock;
 use ledger::crypto::PrivateKey;
@@ -91,14 +92,13 @@ pub(super) struct Sealed {
     bytes: usize,
     sealed_at: Instant,
     settles: Vec<(Promise<Outcome>, TransactionId)>,
-    events: BlockEvents,
+    outcome: BlockOutcome,
 }
 
 /// One block's worth of the writer's loop.
 struct Building {
     bytes: usize,
     settles: Vec<(Promise<Outcome>, TransactionId)>,
-    virtual_ops: Vec<ledger::ops::Operation>,
 }
 
 pub(super) fn apply(
@@ -126,14 +126,13 @@ pub(super) fn apply(
                 break;
             }
         };
-        let mut b = Building { bytes: 0, settles: Vec::new(), virtual_ops: Vec::new() };
+        let mut b = Building { bytes: 0, settles: Vec::new() };
         let mut push = |open: &mut engine::chain::OpenBlock<'_>, b: &mut Building, v: Verified| {
             items += 1;
             match open.push(&v.tx, Some(&v.keys)) {
-                Ok(applied) => {
+                Ok(_) => {
                     b.bytes += v.size;
                     b.settles.push((v.promise, v.id));
-                    b.virtual_ops.extend(applied.virtual_ops);
                 }
                 Err(r) => v.promise.complete(Err(Refused::Rejected(r))),
             }
@@ -166,24 +165,16 @@ pub(super) fn apply(
             break; // dropping the open block undoes it: no empty block at shutdown
         }
         let key = plan.keys.get(&open.witness());
-        let block = open.seal(key);
-        b.virtual_ops.append(&mut chain.block_virtual_ops);
+        let (block, outcome) = open.seal(key);
         let sealed_at = Instant::now();
         *head.write().unwrap_or_else(|e| e.into_inner()) = Head::of(&chain);
-        let events = BlockEvents {
-            block_num: block.block_num(),
-            block_id: block.id(),
-            timestamp: block.signed_header.header.timestamp,
-            transactions: block.transactions.len(),
-            virtual_ops: b.virtual_ops,
-        };
         let sealed = Sealed {
             block,
             state_hash: chain.state.state_hash.0,
             bytes: b.bytes,
             sealed_at,
             settles: b.settles,
-            events,
+            outcome,
         };
         if tx.send(sealed).is_err() {
             break;
@@ -204,7 +195,7 @@ pub(super) fn apply(
 pub(super) fn journal<S: Storage>(
     mut journal: Journal<S>,
     rx: Receiver<Sealed>,
-    events: Sender<Arc<BlockEvents>>,
+    events: Sender<Arc<BlockOutcome>>,
     counters: Arc<Counters>,
 ) -> (Journal<S>, Vec<BlockRecord>, Option<String>) {
     let mut records = Vec::new();
@@ -240,7 +231,7 @@ pub(super) fn journal<S: Storage>(
                     durable_at,
                 });
                 // The events thread never blocks for long (it cuts slow subscribers off).
-                let _ = events.send(Arc::new(s.events));
+                let _ = events.send(Arc::new(s.outcome));
             }
         }
     }
@@ -251,7 +242,7 @@ pub(super) fn journal<S: Storage>(
 
 // ---- 4. events fan-out ----
 
-pub(super) fn events(rx: Receiver<Arc<BlockEvents>>, subscribers: Subscribers, counters: Arc<Counters>) {
+pub(super) fn events(rx: Receiver<Arc<BlockOutcome>>, subscribers: Subscribers, counters: Arc<Counters>) {
     let mut items = 0u64;
     while let Ok(ev) = rx.recv() {
         items += 1;
