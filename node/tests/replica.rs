@@ -129,14 +129,21 @@ fn the_replica_equals_the_writer_after_every_block_and_every_pop() {
         vec![vec![s.sell(b, usd_(1_000), core(600), far)]],
         // A bid crossing the first ask partly: fills at the maker's price.
         vec![vec![s.sell(c, usd_(1_000), core(500), far)]],
-        // An order that expires at the end of the next block (end-of-block changes).
-        vec![vec![s.sell(b, usd_(50), core(10), s.chain.head_time().plus(30))]],
+        // Replaced below by an order that expires at the end of the next block.
+        vec![],
         vec![vec![Operation::Transfer(TransferOp { from: c, to: a, amount: usd_(777), ..Default::default() })]],
     ];
     steps.push(vec![vec![s.sell(c, usd_(5_000), core(2_000), far)], vec![s.sell(b, core(300), usd_(100), far)]]);
-    for (i, ops) in steps.into_iter().enumerate() {
+    for (i, mut ops) in steps.into_iter().enumerate() {
+        if i == 5 {
+            // Expires at the end of the next block (end-of-block changes).
+            ops = vec![vec![s.sell(b, usd_(10), core(50), s.chain.head_time().plus(7))]];
+        }
         let outcome = s.block(ops);
         assert!(!outcome.changes.is_empty(), "every block changes at least the dynamic globals");
+        if i == 6 {
+            assert_eq!(outcome.end_of_block.len(), 1, "the order placed in step 5 expired: {:?}", outcome.end_of_block);
+        }
         replica.feed(ChainEvent::Applied(Arc::new(outcome)));
         assert_same(&reader, &s.chain, &format!("after step {i}"));
     }
@@ -165,7 +172,7 @@ fn the_replica_equals_the_writer_after_every_block_and_every_pop() {
     }
     let (reader, stopped) = replica.stop();
     stopped.unwrap();
-    assert_eq!((reader.read().applied, reader.read().reverted), (12, 3));
+    assert_eq!((reader.read().applied, reader.read().reverted), (11, 3));
 }
 
 #[test]
@@ -175,7 +182,7 @@ fn a_malformed_change_stream_is_refused_and_changes_nothing() {
     let before = engine::snapshot::content_digest(&replica.reader().read().state);
     let mut bad = BlockOutcome { block_num: s.chain.head_num() + 1, ..Default::default() };
     // A valid account record followed by a record with an unknown tag.
-    bad.changes.bytes = vec![1, 2, 5, 0, 0, 0, 0, 0, 0, 0, 0, 9];
+    bad.changes.bytes = vec![1, 2, 5, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 6, 0, 0, 0, 0, 0, 0, 0, 9];
     replica.feed(ChainEvent::Applied(Arc::new(bad)));
     let (reader, stopped) = replica.stop();
     let err = stopped.unwrap_err().to_string();

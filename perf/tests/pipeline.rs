@@ -176,6 +176,14 @@ fn crossing_orders_fan_out_their_fills_once_durable() {
     assert!(fills > 0, "400 orders near 1:1 either way cross");
     assert_eq!(fills % 2, 0, "every match fills two orders");
     assert!(stopped.chain.state.limit_orders.iter().count() < 400);
+    // The read replica, fed by the events stage, holds exactly the writer's objects.
+    let (reader, followed) = stopped.replica.expect("the read replica is on by default");
+    followed.expect("the replica applied every block");
+    assert_eq!(reader.read().head_num, stopped.chain.head_num());
+    assert_eq!(
+        engine::snapshot::content_digest(&reader.read().state),
+        engine::snapshot::content_digest(&stopped.chain.state)
+    );
 }
 
 #[test]

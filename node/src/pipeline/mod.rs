@@ -43,6 +43,7 @@ mod stages;
 
 pub use stages::verify_transaction;
 
+use crate::replica::{Reader, Replica, ReplicaError};
 use crossbeam::channel::{bounded, Receiver, Sender, TrySendError};
 use engine::chain::Chain;
 use engine::error::Rejection;
@@ -81,6 +82,9 @@ pub struct PipelineConfig {
     /// Bytes of transactions per block; `None`: 90 % of the chain's `maximum_block_size` (room
     /// for the header and framing).
     pub block_bytes_max: Option<usize>,
+    /// Keep a read replica (`crate::replica`) fed with every durable block's changed objects;
+    /// the writer then captures them (one copy of the bytes its state hash packs).
+    pub read_replica: bool,
 }
 
 impl Default for PipelineConfig {
@@ -94,6 +98,7 @@ impl Default for PipelineConfig {
             witness_keys: BTreeMap::new(),
             pin_threads: true,
             block_bytes_max: None,
+            read_replica: true,
         }
     }
 }
@@ -310,6 +315,8 @@ pub enum PipelineError {
     Panicked { stage: &'static str },
     #[error("the journal failed: {0}")]
     Journal(String),
+    #[error("cannot copy the state for the read replica: {0}")]
+    Replica(engine::snapshot::SnapshotError),
 }
 
 /// What is left after [`Pipeline::shutdown`].
@@ -331,6 +338,8 @@ pub struct Stopped<S: Storage = FileStorage> {
     pub journal_error: Option<String>,
     /// Why the apply stage stopped producing before shutdown, if it did.
     pub writer_error: Option<String>,
+    /// The read replica after the last durable block, and why it stopped following, if it did.
+    pub replica: Option<(Reader, Result<(), ReplicaError>)>,
 }
 
 type Subscribers = Arc<Mutex<Vec<Sender<Arc<BlockOutcome>>>>>;
@@ -343,10 +352,11 @@ pub struct Pipeline<S: Storage + 'static = FileStorage> {
     verify: Vec<JoinHandle<()>>,
     apply: JoinHandle<(Chain, Option<String>)>,
     journal: JoinHandle<(Journal<S>, Vec<BlockRecord>, Option<String>)>,
-    events: JoinHandle<()>,
+    events: JoinHandle<Option<(Reader, Result<(), ReplicaError>)>>,
     subscribers: Subscribers,
     counters: Arc<Counters>,
     pinned: bool,
+    reader: Option<Reader>,
 }
 
 impl<S> Pipeline<S>
@@ -356,7 +366,7 @@ where
 {
     /// Start every stage over `chain` (undo on; its head is the parent of the first block) and
     /// `journal` (its head must be the chain's head).
-    pub fn start(chain: Chain, journal: Journal<S>, cfg: PipelineConfig) -> Result<Pipeline<S>, PipelineError> {
+    pub fn start(mut chain: Chain, journal: Journal<S>, cfg: PipelineConfig) -> Result<Pipeline<S>, PipelineError> {
         let cores = core_affinity::get_core_ids().unwrap_or_default();
         let (verify_threads, pinned) = thread_plan(cfg.verify_threads, cores.len(), cfg.pin_threads);
         let core = |i: usize| if pinned { cores.get(i).copied() } else { None };
@@ -374,10 +384,17 @@ where
         let (sealed_tx, sealed_rx) = bounded::<stages::Sealed>(cfg.sealed_capacity.max(1));
         let (durable_tx, durable_rx) = bounded::<Arc<BlockOutcome>>(cfg.sealed_capacity.max(1));
 
-        // 4. events
+        // 4. events: the read replica first, then the subscribers
+        let replica = if cfg.read_replica {
+            chain.set_capture_changes(true);
+            Some(Replica::start_from(&chain.state, cfg.sealed_capacity.max(1)).map_err(PipelineError::Replica)?)
+        } else {
+            None
+        };
+        let reader = replica.as_ref().map(Replica::reader);
         let events = {
             let (subs, counters) = (subscribers.clone(), counters.clone());
-            spawn("events", None, move || stages::events(durable_rx, subs, counters))?
+            spawn("events", None, move || stages::events(durable_rx, replica, subs, counters))?
         };
         // 3. journal
         let journal = {
@@ -408,12 +425,30 @@ where
             head,
             stats: counters.clone(),
         };
-        Ok(Pipeline { submitter, stop, ingress_rx, verify, apply, journal, events, subscribers, counters, pinned })
+        Ok(Pipeline {
+            submitter,
+            stop,
+            ingress_rx,
+            verify,
+            apply,
+            journal,
+            events,
+            subscribers,
+            counters,
+            pinned,
+            reader,
+        })
     }
 
     /// A handle for one submitter thread (clone it freely).
     pub fn submitter(&self) -> Submitter {
         self.submitter.clone()
+    }
+
+    /// A reader of the read replica (`None` when the config turned it off): queries see whole
+    /// durable blocks and never wait for the writer.
+    pub fn reader(&self) -> Option<Reader> {
+        self.reader.clone()
     }
 
     /// Receive the outcome of every block made durable from now on. A subscriber that lets
@@ -427,8 +462,19 @@ where
     /// Stop taking submissions, let everything already taken settle (the last block is sealed
     /// and made durable), join every thread and hand back the chain and the journal.
     pub fn shutdown(self) -> Result<Stopped<S>, PipelineError> {
-        let Pipeline { submitter, stop, ingress_rx, verify, apply, journal, events, subscribers, counters, pinned } =
-            self;
+        let Pipeline {
+            submitter,
+            stop,
+            ingress_rx,
+            verify,
+            apply,
+            journal,
+            events,
+            subscribers,
+            counters,
+            pinned,
+            reader: _,
+        } = self;
         stop.store(true, Ordering::Release);
         let verify_threads = verify.len();
         for h in verify {
@@ -441,7 +487,7 @@ where
         let (chain, writer_error) = apply.join().map_err(|_| PipelineError::Panicked { stage: "apply" })?;
         let (journal, blocks, journal_error) =
             journal.join().map_err(|_| PipelineError::Panicked { stage: "journal" })?;
-        events.join().map_err(|_| PipelineError::Panicked { stage: "events" })?;
+        let replica = events.join().map_err(|_| PipelineError::Panicked { stage: "events" })?;
         subscribers.lock().unwrap_or_else(|e| e.into_inner()).clear();
         let c = &counters;
         let stage = |name, threads, items: &AtomicU64, cpu: &AtomicU64| StageStats {
@@ -468,6 +514,7 @@ where
             verify_threads,
             journal_error,
             writer_error,
+            replica,
         })
     }
 }

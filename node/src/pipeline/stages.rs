@@ -4,6 +4,7 @@
 
 use super::{confirm::Promise, Confirmation, Submission};
 use super::{thread_cpu_time, BlockRecord, Counters, Head, Outcome, Refused, Subscribers, Verified};
+use crate::replica::{ChainEvent, Reader, Replica, ReplicaError};
 use crossbeam::channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
 use engine::chain::Chain;
 use engine::error::Rejection;
@@ -242,10 +243,24 @@ pub(super) fn journal<S: Storage>(
 
 // ---- 4. events fan-out ----
 
-pub(super) fn events(rx: Receiver<Arc<BlockOutcome>>, subscribers: Subscribers, counters: Arc<Counters>) {
+/// Feeds the read replica (blocking: a replica that falls behind slows the fan-out, never the
+/// writer, which is a bounded queue further back) and then every subscriber. Returns the
+/// replica's reader once every block is applied to it, and why it stopped if it did.
+pub(super) fn events(
+    rx: Receiver<Arc<BlockOutcome>>,
+    mut replica: Option<Replica>,
+    subscribers: Subscribers,
+    counters: Arc<Counters>,
+) -> Option<(Reader, Result<(), ReplicaError>)> {
     let mut items = 0u64;
+    let mut stopped = None;
     while let Ok(ev) = rx.recv() {
         items += 1;
+        if replica.as_ref().is_some_and(|r| !r.feed(ChainEvent::Applied(ev.clone()))) {
+            // The replica refused a block (the reason comes back at shutdown); the rest of the
+            // node goes on without it.
+            stopped = replica.take().map(Replica::stop);
+        }
         let mut subs = subscribers.lock().unwrap_or_else(|e| e.into_inner());
         subs.retain(|s| match s.try_send(ev.clone()) {
             Ok(()) => true,
@@ -258,4 +273,5 @@ pub(super) fn events(rx: Receiver<Arc<BlockOutcome>>, subscribers: Subscribers, 
     }
     counters.events_items.fetch_add(items, Ordering::Relaxed);
     add_cpu(&counters.events_cpu_ns);
+    stopped.or_else(|| replica.map(Replica::stop))
 }
