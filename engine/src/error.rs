@@ -134,6 +134,8 @@ pub enum Rejection {
     NotOrderOwner { order: ledger::ids::LimitOrderId, owner: AccountId, account: AccountId },
     #[error("limit order {order} cannot be updated: {reason}")]
     LimitOrderUpdateInvalid { order: ledger::ids::LimitOrderId, reason: String },
+    #[error("{op}: the on_fill action list holds {count} actions; it must hold {min} to {max}")]
+    OnFillActionCount { op: &'static str, count: usize, min: usize, max: usize },
     #[error("{0}")]
     Bitasset(#[from] crate::bitasset::BitassetError),
     #[error("{0}")]
@@ -199,6 +201,7 @@ impl Rejection {
             UnknownLimitOrder(_) => "unknown_limit_order",
             NotOrderOwner { .. } => "limit_order_owner_mismatch",
             LimitOrderUpdateInvalid { .. } => "limit_order_update_invalid",
+            OnFillActionCount { .. } => "on_fill_action_count",
             Bitasset(e) => e.code(),
             Settle(e) => e.code(),
         }

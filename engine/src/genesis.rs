@@ -44,7 +44,7 @@ const SPECIAL_ACCOUNTS: [&str; 6] = [
 /// The number of TaPoS block summaries (block numbers modulo 2^16, plus one as in the C++).
 pub const BLOCK_SUMMARY_COUNT: u64 = 0x1_0001;
 
-fn special_account(state: &mut State, index: usize, name: &str, network_pct: u16) {
+fn special_account(state: &mut State, index: usize, name: &str, network_pct: u16, t0: TimePointSec) {
     let instance = state.accounts.next_instance();
     let id = AccountId(instance);
     let stats = state.statistics.create(|i| AccountStatisticsObject {
@@ -71,6 +71,8 @@ fn special_account(state: &mut State, index: usize, name: &str, network_pct: u16
         active: auth,
         options: AccountOptions { voting_account: PROXY_TO_SELF_ACCOUNT, ..Default::default() },
         statistics: AccountStatisticsId(stats),
+        // db_genesis.cpp:73, 94-251: `_current_block_time` is the genesis timestamp.
+        creation_time: t0,
         ..Default::default()
     });
 }
@@ -94,7 +96,7 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
     });
     // 2. Special accounts 1.2.0 - 1.2.5.
     for (i, name) in SPECIAL_ACCOUNTS.iter().enumerate() {
-        special_account(&mut state, i, name, params.network_percent_of_fee);
+        special_account(&mut state, i, name, params.network_percent_of_fee, t0);
     }
     // 3. The core asset 1.3.0 and its dynamic data 2.3.0.
     state.asset_dynamic.create(|i| AssetDynamicDataObject {
@@ -113,6 +115,8 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
             ..Default::default()
         },
         dynamic_asset_data_id: AssetDynamicDataId(0),
+        // db_genesis.cpp:195.
+        creation_time: t0,
         ..Default::default()
     });
     // 4. Global singletons and the TaPoS summaries.

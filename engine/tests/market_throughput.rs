@@ -20,7 +20,12 @@ fn engine_limit_order_throughput() {
     let id = engine::genesis::chain_id_of(&genesis, ledger::genesis::DEV_GENESIS_JSON);
     let mut state = engine::genesis::build(&genesis, id).unwrap();
     state.set_undo_enabled(false);
-    let ctx = Context { now: state.dgp().time, block_num: 1, skip: Skip { fee_schedule: true } };
+    let ctx = Context {
+        now: state.dgp().time,
+        block_time: state.dgp().time,
+        block_num: 1,
+        skip: Skip { fee_schedule: true },
+    };
     let create = AssetCreateOp {
         issuer: AccountId(17),
         symbol: "USD".into(),

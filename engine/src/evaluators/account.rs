@@ -93,7 +93,8 @@ pub fn apply_create(state: &mut State, ctx: &Context, op: &AccountCreateOp, plan
         options: op.options.clone(),
         statistics: AccountStatisticsId(stats),
         creation_block_num: ctx.block_num,
-        creation_time: ctx.now,
+        // account_evaluator.cpp:214: `_current_block_time`, the block being applied.
+        creation_time: ctx.block_time,
         ..Default::default()
     });
     debug_assert_eq!(id, account_instance);
