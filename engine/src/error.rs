@@ -70,6 +70,8 @@ pub enum Rejection {
     UnknownVote { vote: String },
     #[error("options want {wanted} {kind}s but vote for only {voted}")]
     TooFewVotes { kind: &'static str, wanted: u16, voted: u16 },
+    #[error("options want {wanted} {kind}s; the chain allows at most {max}")]
+    VoteCountAboveMaximum { kind: &'static str, wanted: u16, max: u16 },
     #[error("{which} is a special account and cannot be changed")]
     SpecialAccount { which: AccountId },
     #[error("asset symbol '{0}' is already taken")]
@@ -169,6 +171,7 @@ impl Rejection {
             AuthorityTooLarge { .. } => "authority_too_large",
             UnknownVote { .. } => "unknown_vote",
             TooFewVotes { .. } => "too_few_votes",
+            VoteCountAboveMaximum { .. } => "vote_count_above_maximum",
             SpecialAccount { .. } => "special_account",
             SymbolTaken(_) => "asset_symbol_taken",
             DottedSymbolNotIssuer { .. } => "dotted_symbol_not_issuer",

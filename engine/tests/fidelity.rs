@@ -509,3 +509,95 @@ fn account_statistics_json_has_the_shape_of_core() {
     let positions: Vec<usize> = core_order.iter().map(|k| text.find(&format!("\"{k}\":")).unwrap()).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
 }
+
+// ---- found in the second pass ----
+
+/// account_evaluator.cpp:67-70 (`verify_account_votes`): an account may not want more witnesses
+/// or committee members than the chain's maximums, even when it votes for that many.
+#[test]
+fn account_votes_may_not_want_more_than_the_chain_maximum() {
+    let mut g = GenesisState::dev();
+    g.initial_parameters.maximum_committee_count = 3;
+    let mut chain = Chain::new(engine::genesis::build(&g, ChainId([7; 32])).unwrap());
+    chain.skip =
+        SkipFlags { signatures: true, tapos: true, block_signature: true, fee_schedule: true, ..Default::default() };
+    let alice = chain.state.account_by_name("init0").unwrap().id;
+    let votes: std::collections::BTreeSet<VoteId> =
+        (0..5).map(|i| chain.state.committee_members.get(i).unwrap().vote_id).collect();
+    let update = |num_committee: u16| {
+        Operation::AccountUpdate(AccountUpdateOp {
+            account: alice,
+            new_options: Some(AccountOptions {
+                memo_key: key("init0"),
+                num_committee,
+                votes: votes.clone(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+    };
+    let err = push(&mut chain, update(4)).unwrap_err();
+    assert_eq!(err, Rejection::VoteCountAboveMaximum { kind: "committee member", wanted: 4, max: 3 });
+    assert_eq!(err.code(), "vote_count_above_maximum");
+    assert_eq!(chain.state.account(alice).unwrap().options.num_committee, 0, "nothing changed");
+    push(&mut chain, update(3)).unwrap();
+    assert_eq!(chain.state.account(alice).unwrap().options.num_committee, 3);
+    assert_eq!(chain.state.account(alice).unwrap().options.votes.len(), 5);
+}
+
+/// db_genesis.cpp:76-258, 290-427: the genesis objects are made as core makes them.
+/// - null-account and proxy-to-self take null-account's data (registrar 1.2.3, no network cut);
+///   the other special accounts take the compile-time 20 % network cut, not the parameter;
+/// - committee-account starts with the whole share supply 10^15 as balance and
+///   `core_in_balance`, and with no core handed out the core supply stays 10^15;
+/// - ids below `num_special_accounts` / `num_special_assets` are reserved;
+/// - an initial account without an active key uses its owner key;
+/// - an initial asset has flags witness_fed_asset, the default 0/0 core exchange rate, and a
+///   supply that counts its `accumulated_fees`.
+#[test]
+fn genesis_objects_are_made_as_core_makes_them() {
+    let mut g = GenesisState::dev();
+    g.initial_parameters.network_percent_of_fee = 3_000;
+    g.immutable_parameters.num_special_accounts = 10;
+    g.immutable_parameters.num_special_assets = 4;
+    g.initial_accounts[0].active_key = Default::default();
+    let owner0 = g.initial_accounts[0].owner_key;
+    g.initial_balances.clear();
+    g.initial_assets.push(ledger::genesis::InitialAsset {
+        symbol: "DEVUSD".into(),
+        issuer_name: "nathan".into(),
+        precision: 4,
+        max_supply: 1_000_000,
+        accumulated_fees: 250,
+        ..Default::default()
+    });
+    let state = engine::genesis::build(&g, ChainId([7; 32])).unwrap();
+
+    let proxy = state.account(PROXY_TO_SELF_ACCOUNT).unwrap();
+    assert_eq!((proxy.registrar, proxy.referrer, proxy.lifetime_referrer), (NULL_ACCOUNT, NULL_ACCOUNT, NULL_ACCOUNT));
+    assert_eq!((proxy.network_fee_percentage, proxy.lifetime_referrer_fee_percentage), (0, 10_000));
+    let witness = state.account(WITNESS_ACCOUNT).unwrap();
+    assert_eq!(witness.registrar, WITNESS_ACCOUNT);
+    assert_eq!((witness.network_fee_percentage, witness.lifetime_referrer_fee_percentage), (2_000, 8_000));
+
+    assert_eq!(state.balance(COMMITTEE_ACCOUNT, CORE_ASSET), 1_000_000_000_000_000);
+    assert_eq!(state.asset_dynamic_data(CORE_ASSET).current_supply, 1_000_000_000_000_000);
+    let committee_stats = state.account(COMMITTEE_ACCOUNT).unwrap().statistics;
+    assert_eq!(state.statistics.get(committee_stats.0).unwrap().core_in_balance, 1_000_000_000_000_000);
+
+    let init0 = state.account_by_name("init0").unwrap();
+    assert_eq!(init0.id, AccountId(10));
+    assert_eq!(init0.statistics, AccountStatisticsId(10));
+    assert!(state.account(AccountId(6)).is_none(), "1.2.6-1.2.9 are reserved");
+    assert_eq!(init0.active, Authority::single_key(owner0));
+    assert_eq!(init0.options.memo_key, owner0);
+
+    let usd = state.asset_by_symbol("DEVUSD").unwrap();
+    assert_eq!(usd.id, AssetId(4));
+    assert!(state.asset(AssetId(1)).is_none(), "1.3.1-1.3.3 are reserved");
+    assert_eq!(usd.options.flags, flags::WITNESS_FED_ASSET);
+    assert_eq!(usd.options.issuer_permissions, flags::DEFAULT_UIA_ASSET_ISSUER_PERMISSION);
+    assert_eq!(usd.options.core_exchange_rate, Price::new(Asset::core(0), Asset::new(0, AssetId(1))));
+    assert_eq!(state.asset_dynamic_data(usd.id).current_supply, 250);
+    assert_eq!(state.asset_dynamic_data(usd.id).accumulated_fees, 250);
+}
