@@ -224,6 +224,13 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
             upgrade_to_lifetime(&mut state, id);
         }
     }
+    // Core registers initial accounts with account_create (db_genesis.cpp:290-316), which counts
+    // them in `accounts_registered_this_interval` (account_evaluator.cpp:217-220): registrations
+    // before the first maintenance continue that count, and the first maintenance undoes the
+    // fee scaling by it. (The scaling itself hit the zeroed genesis schedule and is discarded.)
+    let registered = u32::try_from(genesis.initial_accounts.len())
+        .map_err(|_| GenesisError::Invalid("more than 2^32 initial accounts".into()))?;
+    state.dynamic_global.modify(0, |d| d.accounts_registered_this_interval = registered);
     // 6. Initial assets (user-issued only here), then balances as claimable balance objects (1.15.x).
     if !genesis.initial_vesting_balances.is_empty() {
         return Err(GenesisError::Unsupported {

@@ -601,3 +601,28 @@ fn genesis_objects_are_made_as_core_makes_them() {
     assert_eq!(state.asset_dynamic_data(usd.id).current_supply, 250);
     assert_eq!(state.asset_dynamic_data(usd.id).accumulated_fees, 250);
 }
+
+/// db_genesis.cpp:290-316 creates the initial accounts with account_create, which counts them in
+/// `accounts_registered_this_interval` (account_evaluator.cpp:217-228): the registrations before
+/// the first maintenance continue from there, so with 13 accounts per fee step the dev genesis's
+/// 12 accounts plus one more registration scale the basic fee by 2^4.
+#[test]
+fn genesis_accounts_count_as_registrations_of_the_first_interval() {
+    use engine::evaluators::{apply_operation, Context, Skip};
+    let mut g = GenesisState::dev();
+    g.initial_parameters.accounts_per_fee_scale = 13;
+    let mut state = engine::genesis::build(&g, ChainId([7; 32])).unwrap();
+    assert_eq!(g.initial_accounts.len(), 12);
+    assert_eq!(state.dgp().accounts_registered_this_interval, 12);
+    let basic_fee = |s: &engine::state::State| match s.gpo().parameters.current_fees.params_for(5) {
+        Some(ledger::fees::FeeParameters::AccountCreate(p)) => p.basic_fee,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(basic_fee(&state), 500_000);
+    let nathan = state.account_by_name("nathan").unwrap().id;
+    let t = state.dgp().time;
+    let ctx = Context { now: t, block_time: t.plus(5), block_num: 1, skip: Skip { fee_schedule: true } };
+    apply_operation(&mut state, &ctx, &account_create(nathan, "dora")).unwrap();
+    assert_eq!(state.dgp().accounts_registered_this_interval, 13);
+    assert_eq!(basic_fee(&state), 8_000_000);
+}
