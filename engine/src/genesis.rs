@@ -192,7 +192,7 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
             return Err(GenesisError::Invalid(format!("account name '{}' appears twice", acct.name)));
         }
         // An account without an active key uses its owner key for both (db_genesis.cpp:297-306).
-        let active_key = if acct.active_key == Default::default() { acct.owner_key } else { acct.active_key };
+        let active_key = acct.effective_active_key();
         let instance = state.accounts.next_instance();
         let id = AccountId(instance);
         let stats = state.statistics.create(|i| AccountStatisticsObject {
