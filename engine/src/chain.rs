@@ -142,6 +142,9 @@ pub struct Chain {
     pending: bool,
     /// Whether block outcomes carry the changed objects (see [`Chain::set_capture_changes`]).
     capture_changes: bool,
+    /// The timestamp of the block being built or applied, or the head block time while pending
+    /// transactions apply (core's `_current_block_time`); see [`Context::block_time`].
+    current_block_time: TimePointSec,
 }
 
 /// A block built by [`Chain::produce_block`]: the block, its outcome, and the fate of every
@@ -158,7 +161,15 @@ impl Chain {
     /// A chain over `state`, which must have no open undo frame (genesis and snapshots have none).
     pub fn new(state: State) -> Self {
         debug_assert_eq!(state.undo_depth(), 0, "a chain starts with no open undo frame");
-        Chain { state, skip: SkipFlags::default(), reversible: VecDeque::new(), pending: false, capture_changes: false }
+        let current_block_time = state.dgp().time;
+        Chain {
+            current_block_time,
+            state,
+            skip: SkipFlags::default(),
+            reversible: VecDeque::new(),
+            pending: false,
+            capture_changes: false,
+        }
     }
 
     /// Make every [`BlockOutcome::changes`](crate::events::BlockOutcome::changes) and
@@ -245,8 +256,9 @@ impl Chain {
     }
 
     /// Open the frame of a block about to be built or applied; returns the hash to rewind to.
-    fn begin_block(&mut self) -> StateHash {
+    fn begin_block(&mut self, timestamp: TimePointSec) -> StateHash {
         self.discard_pending();
+        self.current_block_time = timestamp;
         let hash_before = self.state.state_hash;
         self.state.begin();
         hash_before
@@ -286,6 +298,7 @@ impl Chain {
         signing_keys: Option<&[PublicKey]>,
     ) -> Result<Applied, Rejection> {
         if !self.pending {
+            self.current_block_time = self.head_time();
             let depth = self.state.undo_depth();
             self.state.begin();
             self.pending = self.state.undo_depth() > depth;
@@ -392,7 +405,12 @@ impl Chain {
                 expiration: tx.expiration,
             });
         }
-        let ctx = Context { now, block_num: self.head_num() + 1, skip: Skip { fee_schedule: self.skip.fee_schedule } };
+        let ctx = Context {
+            now,
+            block_time: self.current_block_time,
+            block_num: self.head_num() + 1,
+            skip: Skip { fee_schedule: self.skip.fee_schedule },
+        };
         let mut operation_results = Vec::with_capacity(tx.operations.len());
         for op in &tx.operations {
             operation_results.push(evaluators::apply_operation(&mut self.state, &ctx, op)?);
@@ -514,7 +532,7 @@ impl Chain {
             return Err(BlockError::TooLarge { size, max });
         }
         self.check_undo_history(num)?;
-        let hash_before = self.begin_block();
+        let hash_before = self.begin_block(h.timestamp);
         let mut applied = Vec::with_capacity(block.transactions.len());
         for (index, t) in block.transactions.iter().enumerate() {
             let known = Known { id: digests.tx_ids.get(index).copied(), validated };

@@ -70,6 +70,8 @@ pub enum Rejection {
     UnknownVote { vote: String },
     #[error("options want {wanted} {kind}s but vote for only {voted}")]
     TooFewVotes { kind: &'static str, wanted: u16, voted: u16 },
+    #[error("options want {wanted} {kind}s; the chain allows at most {max}")]
+    VoteCountAboveMaximum { kind: &'static str, wanted: u16, max: u16 },
     #[error("{which} is a special account and cannot be changed")]
     SpecialAccount { which: AccountId },
     #[error("asset symbol '{0}' is already taken")]
@@ -134,6 +136,8 @@ pub enum Rejection {
     NotOrderOwner { order: ledger::ids::LimitOrderId, owner: AccountId, account: AccountId },
     #[error("limit order {order} cannot be updated: {reason}")]
     LimitOrderUpdateInvalid { order: ledger::ids::LimitOrderId, reason: String },
+    #[error("{op}: the on_fill action list holds {count} actions; it must hold {min} to {max}")]
+    OnFillActionCount { op: &'static str, count: usize, min: usize, max: usize },
     #[error("{0}")]
     Bitasset(#[from] crate::bitasset::BitassetError),
     #[error("{0}")]
@@ -167,6 +171,7 @@ impl Rejection {
             AuthorityTooLarge { .. } => "authority_too_large",
             UnknownVote { .. } => "unknown_vote",
             TooFewVotes { .. } => "too_few_votes",
+            VoteCountAboveMaximum { .. } => "vote_count_above_maximum",
             SpecialAccount { .. } => "special_account",
             SymbolTaken(_) => "asset_symbol_taken",
             DottedSymbolNotIssuer { .. } => "dotted_symbol_not_issuer",
@@ -199,6 +204,7 @@ impl Rejection {
             UnknownLimitOrder(_) => "unknown_limit_order",
             NotOrderOwner { .. } => "limit_order_owner_mismatch",
             LimitOrderUpdateInvalid { .. } => "limit_order_update_invalid",
+            OnFillActionCount { .. } => "on_fill_action_count",
             Bitasset(e) => e.code(),
             Settle(e) => e.code(),
         }

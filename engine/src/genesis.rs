@@ -8,8 +8,9 @@
 use crate::error::Rejection;
 use crate::evaluators::account::upgrade_to_lifetime;
 use crate::state::State;
-use ledger::asset::{Asset, Price};
+use ledger::asset::{Asset, Price, MAX_SHARE_SUPPLY, PERCENT_100};
 use ledger::authority::Authority;
+use ledger::chain::constants::DEFAULT_NETWORK_PERCENT_OF_FEE;
 use ledger::genesis::GenesisState;
 use ledger::ids::*;
 use ledger::objects::*;
@@ -44,35 +45,80 @@ const SPECIAL_ACCOUNTS: [&str; 6] = [
 /// The number of TaPoS block summaries (block numbers modulo 2^16, plus one as in the C++).
 pub const BLOCK_SUMMARY_COUNT: u64 = 0x1_0001;
 
-fn special_account(state: &mut State, index: usize, name: &str, network_pct: u16) {
+/// One of the special accounts 1.2.0-1.2.5 as db_genesis.cpp:76-184 makes it: each is its own
+/// registrar and referrer, except null-account and proxy-to-self, which take null-account's data
+/// (`init_account_data_as_null`: registrar null-account, no network cut); the network share is
+/// the compile-time default, not the genesis parameter; committee-account's statistics start with
+/// the whole share supply as `core_in_balance`.
+fn special_account(state: &mut State, index: usize, name: &str, t0: TimePointSec) {
     let instance = state.accounts.next_instance();
     let id = AccountId(instance);
+    let committee = index == COMMITTEE_ACCOUNT.0 as usize;
     let stats = state.statistics.create(|i| AccountStatisticsObject {
         id: AccountStatisticsId(i),
         owner: id,
         name: name.into(),
+        core_in_balance: if committee { MAX_SHARE_SUPPLY } else { 0 },
         ..Default::default()
     });
     // temp-account has threshold 0 (anyone may act for it); the others threshold 1 with no
     // members (nobody can, until votes set committee and witness authorities).
     let threshold = u32::from(index != TEMP_ACCOUNT.0 as usize);
     let auth = Authority { weight_threshold: threshold, ..Default::default() };
-    let null_account = index == NULL_ACCOUNT.0 as usize;
+    let as_null = index == NULL_ACCOUNT.0 as usize || index == PROXY_TO_SELF_ACCOUNT.0 as usize;
+    let registrar = if as_null { NULL_ACCOUNT } else { id };
+    let network_pct = if as_null { 0 } else { DEFAULT_NETWORK_PERCENT_OF_FEE };
     state.accounts.create(|i| AccountObject {
         id: AccountId(i),
         membership_expiration_date: TimePointSec::MAX,
-        registrar: id,
-        referrer: id,
-        lifetime_referrer: id,
-        network_fee_percentage: if null_account { 0 } else { network_pct },
-        lifetime_referrer_fee_percentage: if null_account { 10_000 } else { 10_000 - network_pct },
+        registrar,
+        referrer: registrar,
+        lifetime_referrer: registrar,
+        network_fee_percentage: network_pct,
+        lifetime_referrer_fee_percentage: PERCENT_100 - network_pct,
         name: name.into(),
         owner: auth.clone(),
         active: auth,
         options: AccountOptions { voting_account: PROXY_TO_SELF_ACCOUNT, ..Default::default() },
         statistics: AccountStatisticsId(stats),
+        // db_genesis.cpp:73, 94-184: `_current_block_time` is the genesis timestamp.
+        creation_time: t0,
         ..Default::default()
     });
+}
+
+/// Reserve the account ids below `num_special_accounts` by creating and removing placeholders,
+/// as db_genesis.cpp:186-213 does (their statistics ids are reserved alike).
+fn reserve_special_accounts(state: &mut State, genesis: &GenesisState) {
+    while state.accounts.next_instance() < u64::from(genesis.immutable_parameters.num_special_accounts) {
+        let stats =
+            state.statistics.create(|i| AccountStatisticsObject { id: AccountStatisticsId(i), ..Default::default() });
+        let account = state.accounts.create(|i| AccountObject {
+            id: AccountId(i),
+            name: format!("special-account-{i}"),
+            statistics: AccountStatisticsId(stats),
+            ..Default::default()
+        });
+        state.statistics.remove(stats);
+        state.accounts.remove(account);
+    }
+}
+
+/// Reserve the asset ids below `num_special_assets` (db_genesis.cpp:232-258), with their dynamic
+/// data ids.
+fn reserve_special_assets(state: &mut State, genesis: &GenesisState) {
+    while state.assets.next_instance() < u64::from(genesis.immutable_parameters.num_special_assets) {
+        let dynamic =
+            state.asset_dynamic.create(|i| AssetDynamicDataObject { id: AssetDynamicDataId(i), ..Default::default() });
+        let asset = state.assets.create(|i| AssetObject {
+            id: AssetId(i),
+            symbol: format!("SPECIAL{i}"),
+            dynamic_asset_data_id: AssetDynamicDataId(dynamic),
+            ..Default::default()
+        });
+        state.asset_dynamic.remove(dynamic);
+        state.assets.remove(asset);
+    }
 }
 
 /// Build the genesis state. `chain_id` is usually sha256 of the genesis text (see
@@ -84,22 +130,24 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
     let params = genesis.initial_parameters.clone();
     let t0 = genesis.initial_timestamp;
 
-    // 1. The whole core supply starts with committee-account (2.5.0).
+    // 1. The whole share supply (10^15, whatever `max_core_supply` says) starts with
+    // committee-account (2.5.0), db_genesis.cpp:77-79.
     state.balances.create(|i| AccountBalanceObject {
         id: AccountBalanceId(i),
         owner: COMMITTEE_ACCOUNT,
         asset_type: CORE_ASSET,
-        balance: genesis.max_core_supply,
+        balance: MAX_SHARE_SUPPLY,
         maintenance_flag: false,
     });
-    // 2. Special accounts 1.2.0 - 1.2.5.
+    // 2. Special accounts 1.2.0 - 1.2.5, then the reserved ids up to `num_special_accounts`.
     for (i, name) in SPECIAL_ACCOUNTS.iter().enumerate() {
-        special_account(&mut state, i, name, params.network_percent_of_fee);
+        special_account(&mut state, i, name, t0);
     }
-    // 3. The core asset 1.3.0 and its dynamic data 2.3.0.
+    reserve_special_accounts(&mut state, genesis);
+    // 3. The core asset 1.3.0 and its dynamic data 2.3.0 (db_genesis.cpp:215-231).
     state.asset_dynamic.create(|i| AssetDynamicDataObject {
         id: AssetDynamicDataId(i),
-        current_supply: genesis.max_core_supply,
+        current_supply: MAX_SHARE_SUPPLY,
         ..Default::default()
     });
     state.assets.create(|i| AssetObject {
@@ -113,8 +161,11 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
             ..Default::default()
         },
         dynamic_asset_data_id: AssetDynamicDataId(0),
+        // db_genesis.cpp:227.
+        creation_time: t0,
         ..Default::default()
     });
+    reserve_special_assets(&mut state, genesis);
     // 4. Global singletons and the TaPoS summaries.
     state.global.create(|i| GlobalPropertyObject {
         id: GlobalPropertyId(i),
@@ -140,6 +191,8 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
         if state.account_by_name(&acct.name).is_some() {
             return Err(GenesisError::Invalid(format!("account name '{}' appears twice", acct.name)));
         }
+        // An account without an active key uses its owner key for both (db_genesis.cpp:297-306).
+        let active_key = acct.effective_active_key();
         let instance = state.accounts.next_instance();
         let id = AccountId(instance);
         let stats = state.statistics.create(|i| AccountStatisticsObject {
@@ -157,9 +210,9 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
             lifetime_referrer_fee_percentage: params.lifetime_referrer_percent_of_fee,
             name: acct.name.clone(),
             owner: Authority::single_key(acct.owner_key),
-            active: Authority::single_key(acct.active_key),
+            active: Authority::single_key(active_key),
             options: AccountOptions {
-                memo_key: acct.active_key,
+                memo_key: active_key,
                 voting_account: PROXY_TO_SELF_ACCOUNT,
                 ..Default::default()
             },
@@ -171,6 +224,13 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
             upgrade_to_lifetime(&mut state, id);
         }
     }
+    // Core registers initial accounts with account_create (db_genesis.cpp:290-316), which counts
+    // them in `accounts_registered_this_interval` (account_evaluator.cpp:217-220): registrations
+    // before the first maintenance continue that count, and the first maintenance undoes the
+    // fee scaling by it. (The scaling itself hit the zeroed genesis schedule and is discarded.)
+    let registered = u32::try_from(genesis.initial_accounts.len())
+        .map_err(|_| GenesisError::Invalid("more than 2^32 initial accounts".into()))?;
+    state.dynamic_global.modify(0, |d| d.accounts_registered_this_interval = registered);
     // 6. Initial assets (user-issued only here), then balances as claimable balance objects (1.15.x).
     if !genesis.initial_vesting_balances.is_empty() {
         return Err(GenesisError::Unsupported {
@@ -198,7 +258,6 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
             .account_by_name(&a.issuer_name)
             .ok_or_else(|| GenesisError::UnknownAccount(a.issuer_name.clone()))?
             .id;
-        let next = AssetId(state.assets.next_instance());
         let dynamic = state.asset_dynamic.create(|i| AssetDynamicDataObject {
             id: AssetDynamicDataId(i),
             accumulated_fees: a.accumulated_fees,
@@ -212,7 +271,9 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
             options: AssetOptions {
                 max_supply: a.max_supply,
                 description: a.description.clone(),
-                core_exchange_rate: Price::new(Asset::core(1), Asset::new(1, next)),
+                // db_genesis.cpp:400-413: flags witness_fed_asset, the UIA default permissions,
+                // and the default-constructed core exchange rate 0/0 (1.3.0 / 1.3.1).
+                flags: ledger::ops::flags::WITNESS_FED_ASSET,
                 ..Default::default()
             },
             dynamic_asset_data_id: AssetDynamicDataId(dynamic),
@@ -240,8 +301,12 @@ pub fn build(genesis: &GenesisState, chain_id: ChainId) -> Result<State, Genesis
         state.balances.modify(0, |b| b.balance = 0);
         state.asset_dynamic.modify(0, |d| d.current_supply = allocated);
     }
-    // Every other asset's supply is what genesis hands out of it.
+    // Every other asset's supply is its genesis `accumulated_fees` plus what genesis hands out of
+    // it (db_genesis.cpp:362, 427).
     let mut supplies = std::collections::BTreeMap::<AssetId, i64>::new();
+    for (_, a) in state.assets.iter().filter(|(_, a)| a.id != CORE_ASSET) {
+        supplies.insert(a.id, state.asset_dynamic.get(a.dynamic_asset_data_id.0).map_or(0, |d| d.accumulated_fees));
+    }
     for (_, b) in state.genesis_balances.iter() {
         if b.balance.asset_id != CORE_ASSET {
             *supplies.entry(b.balance.asset_id).or_default() += b.balance.amount;

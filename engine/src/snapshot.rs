@@ -7,7 +7,7 @@
 //! # Layout
 //!
 //! ```text
-//! preamble (64 bytes): magic "GRSNAP02" | block_num u32 LE | block_id [20] | state_hash [32]
+//! preamble (64 bytes): magic "GRSNAP03" | block_num u32 LE | block_id [20] | state_hash [32]
 //! an rkyv 0.8 archive of `SnapshotImage` (validated with bytecheck before use):
 //!   magic, block_num, block_id, state_hash (repeated: the preamble must equal them)
 //!   arenas, in state-hash order, each: name | space | type | next_instance | live count
@@ -49,7 +49,7 @@ use ledger::encoding::{DecodeError, Reader, Unpack};
 use ledger::graph::{Arena, Index, Object, StateHash};
 use rkyv::rancor;
 
-const MAGIC: &[u8; 8] = b"GRSNAP02";
+const MAGIC: &[u8; 8] = b"GRSNAP03";
 /// The fixed preamble before the archive; a multiple of rkyv's alignment, so an archive that
 /// follows it in a page-aligned map stays aligned.
 const PREAMBLE_LEN: usize = 64;

@@ -54,7 +54,12 @@ fn setup() -> Market {
         (id(&chain, "init0"), id(&chain, "init1"), id(&chain, "init2"), id(&chain, "nathan"));
     chain.state.global.modify(0, |g| g.parameters.current_fees = fee_schedule(CREATE_FEE, CANCEL_FEE, UPDATE_FEE));
     // USD: created through the asset evaluator, then given a fee pool.
-    let ctx = Context { now: chain.head_time(), block_num: 1, skip: Skip { fee_schedule: true } };
+    let ctx = Context {
+        now: chain.head_time(),
+        block_time: chain.head_time(),
+        block_num: 1,
+        skip: Skip { fee_schedule: true },
+    };
     let op = AssetCreateOp {
         issuer: nathan,
         symbol: "USD".into(),
@@ -625,7 +630,12 @@ fn undone_session_restores_the_book_and_its_indexes_exactly() {
     let open =
         |m: &Market, who| engine::query::open_orders(&m.chain.state, who).into_iter().cloned().collect::<Vec<_>>();
     let (book_before, alice_before) = (book(&m), open(&m, m.alice));
-    let ctx = Context { now: m.chain.head_time(), block_num: m.chain.head_num() + 1, skip: Skip::default() };
+    let ctx = Context {
+        now: m.chain.head_time(),
+        block_time: m.chain.head_time(),
+        block_num: m.chain.head_num() + 1,
+        skip: Skip::default(),
+    };
     m.chain.state.begin();
     // Fills both asks and rests a bid.
     let op = Operation::LimitOrderCreate(m.sell(m.bob, m.usd(9000), m.core(3000)));

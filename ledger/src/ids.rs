@@ -208,6 +208,9 @@ typed_ids! {
     AccountStatisticsId = 2 . 6, "account_statistics";
     TransactionHistoryId = 2 . 7, "transaction_history";
     BlockSummaryId = 2 . 8, "block_summary";
+    /// 2.9.x: an entry of an account's operation history (history is built outside consensus
+    /// state here; the id appears as `account_statistics.most_recent_op`).
+    AccountTransactionHistoryId = 2 . 9, "account_transaction_history";
     ChainPropertyId = 2 . 11, "chain_property";
     WitnessScheduleId = 2 . 12, "witness_schedule";
     BudgetRecordId = 2 . 13, "budget_record";

@@ -32,7 +32,12 @@ fn setup() -> Scenario {
     let id = |c: &Chain, n: &str| c.state.account_by_name(n).unwrap().id;
     let who = [id(&chain, "init0"), id(&chain, "init1"), id(&chain, "init2")];
     let nathan = id(&chain, "nathan");
-    let ctx = Context { now: chain.head_time(), block_num: 1, skip: Skip { fee_schedule: true } };
+    let ctx = Context {
+        now: chain.head_time(),
+        block_time: chain.head_time(),
+        block_num: 1,
+        skip: Skip { fee_schedule: true },
+    };
     let op = AssetCreateOp {
         issuer: nathan,
         symbol: "USD".into(),

@@ -36,6 +36,10 @@ pub fn evaluate_update(state: &State, op: &CallOrderUpdateOp) -> Result<UpdatePl
     let Some(bad) = state.bitasset_data(debt_asset.id) else {
         return Err(err(BitassetError::NotMarketIssued { op: "call_order_update", asset: debt_asset.symbol.clone() }));
     };
+    // market_evaluator.cpp:518: new debt is new supply, which the issuer may have disabled.
+    if op.delta_debt.amount > 0 && debt_asset.options.flags & ledger::ops::flags::DISABLE_NEW_SUPPLY != 0 {
+        return Err(Rejection::NewSupplyDisabled(debt_asset.symbol.clone()));
+    }
     let supply = state.asset_dynamic_data(debt_asset.id).current_supply;
     let new_supply = supply.saturating_add(op.delta_debt.amount);
     if new_supply > debt_asset.options.max_supply || new_supply < 0 {

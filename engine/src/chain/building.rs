@@ -47,7 +47,7 @@ impl Chain {
         let witness = self.scheduled_witness(slot);
         let num = self.head_num() + 1;
         self.check_undo_history(num)?;
-        let hash_before = self.begin_block();
+        let hash_before = self.begin_block(timestamp);
         Ok(OpenBlock {
             chain: self,
             timestamp,

@@ -23,9 +23,19 @@ fn check_authority(state: &State, which: &'static str, auth: &Authority) -> Resu
     Ok(())
 }
 
-/// Every vote must name an existing witness or committee member (worker votes arrive with the
-/// governance issue), and the voting proxy must exist.
+/// `verify_account_votes` (account_evaluator.cpp:58-117): the wanted numbers of witnesses and
+/// committee members are within the chain's maximums, the voting proxy exists, and every vote
+/// names an existing witness or committee member (worker votes arrive with the governance issue).
 fn check_options(state: &State, options: &AccountOptions) -> Result<(), Rejection> {
+    let params = &state.gpo().parameters;
+    for (kind, wanted, max) in [
+        ("witness", options.num_witness, params.maximum_witness_count),
+        ("committee member", options.num_committee, params.maximum_committee_count),
+    ] {
+        if wanted > max {
+            return Err(Rejection::VoteCountAboveMaximum { kind, wanted, max });
+        }
+    }
     require_account(state, options.voting_account)?;
     for vote in &options.votes {
         let known =
@@ -93,7 +103,8 @@ pub fn apply_create(state: &mut State, ctx: &Context, op: &AccountCreateOp, plan
         options: op.options.clone(),
         statistics: AccountStatisticsId(stats),
         creation_block_num: ctx.block_num,
-        creation_time: ctx.now,
+        // account_evaluator.cpp:214: `_current_block_time`, the block being applied.
+        creation_time: ctx.block_time,
         ..Default::default()
     });
     debug_assert_eq!(id, account_instance);

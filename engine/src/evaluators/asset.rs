@@ -18,7 +18,9 @@ use ledger::ops::{
 /// Asset flag and permission bits, as the protocol defines them.
 pub use ledger::ops::flags;
 
-/// Checks shared by create and update: list sizes and that every named account and asset exists.
+/// Checks shared by create and update: list sizes and that every named account exists. The
+/// market white/blacklists are not looked up: core accepts ids of assets that do not exist
+/// (asset_evaluator.cpp:218-225 for create, 588-593 for update check only the authorities).
 fn check_options(state: &State, options: &AssetOptions) -> Result<(), Rejection> {
     let max = u16::from(state.gpo().parameters.maximum_asset_whitelist_authorities);
     for (which, list) in [("whitelist", &options.whitelist_authorities), ("blacklist", &options.blacklist_authorities)]
@@ -29,9 +31,6 @@ fn check_options(state: &State, options: &AssetOptions) -> Result<(), Rejection>
         for a in list {
             require_account(state, *a)?;
         }
-    }
-    for a in options.whitelist_markets.iter().chain(options.blacklist_markets.iter()) {
-        require_asset(state, *a)?;
     }
     Ok(())
 }
@@ -94,7 +93,8 @@ pub fn apply_create(state: &mut State, ctx: &Context, op: &AssetCreateOp, pool_s
         bitasset_data_id,
         buyback_account: None,
         creation_block_num: ctx.block_num,
-        creation_time: ctx.now,
+        // asset_evaluator.cpp:326: `_current_block_time`, the block being applied.
+        creation_time: ctx.block_time,
     });
     debug_assert_eq!(AssetId(id), next);
     OperationResult::ObjectId(next.object_id())
@@ -243,9 +243,26 @@ pub fn apply_update(state: &mut State, op: &AssetUpdateOp) -> Result<OperationRe
     Ok(OperationResult::default())
 }
 
+/// `asset_update_issuer_evaluator::do_evaluate` with `validate_new_issuer`
+/// (asset_evaluator.cpp:429-444, 657-670): the new issuer exists, and a market-issued asset handed
+/// to committee-account must be backed by core, or by an asset that is itself backed by core.
 pub fn evaluate_update_issuer(state: &State, op: &AssetUpdateIssuerOp) -> Result<(), Rejection> {
-    issuer_of(state, op.asset_to_update, op.issuer)?;
+    let a = require_asset(state, op.asset_to_update)?;
     require_account(state, op.new_issuer)?;
+    if op.new_issuer == COMMITTEE_ACCOUNT {
+        if let Some(bad) = state.bitasset_data(a.id) {
+            let backing = bad.options.short_backing_asset;
+            let root = state.bitasset_data(backing).map_or(backing, |b| b.options.short_backing_asset);
+            if root != CORE_ASSET {
+                return Err(Rejection::Bitasset(crate::bitasset::BitassetError::BadBackingAsset {
+                    asset: a.symbol.clone(),
+                    backing: crate::bitasset::symbol(state, backing),
+                    reason: "committee-issued bitassets must be backed by core",
+                }));
+            }
+        }
+    }
+    issuer_of(state, op.asset_to_update, op.issuer)?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! `balance_claim` (op 37): a genesis balance claimed by the holder of its key
 //! (balance_evaluator.cpp:29-92). The key's signature is required as a raw authority by the
-//! operation itself (PROTOCOL.md §4.3); here the key must own the balance.
+//! operation itself (PROTOCOL.md §4.3); here the key, through one of its five addresses, must own
+//! the balance.
 
 use super::{adjust_balance, require_account};
 use crate::error::Rejection;
@@ -15,7 +16,14 @@ pub struct ClaimPlan {
 pub fn evaluate_claim(state: &State, op: &BalanceClaimOp) -> Result<ClaimPlan, Rejection> {
     require_account(state, op.deposit_to_account)?;
     let b = state.genesis_balances.get(op.balance_to_claim.0).ok_or(Rejection::UnknownBalance(op.balance_to_claim))?;
-    if b.owner != op.balance_owner_key.address() {
+    // balance_evaluator.cpp:33-41: the owner may be the key's graphene address or any of its
+    // four PTS addresses (uncompressed / compressed, version 56 / 0), which is how the original
+    // BitShares genesis distributed PTS and AGS balances. A key that is not a curve point has
+    // only its graphene address (core compares that one first and short-circuits).
+    let addresses = ledger::crypto::key_addresses(&op.balance_owner_key)
+        .map(|a| a.to_vec())
+        .unwrap_or_else(|_| vec![op.balance_owner_key.address()]);
+    if !addresses.contains(&b.owner) {
         return Err(Rejection::BalanceOwnerMismatch {
             balance: op.balance_to_claim,
             owner: b.owner.to_string(),

@@ -59,8 +59,25 @@ fn check_market(state: &State, seller: AccountId, sell: &AssetObject, receive: &
     Ok(())
 }
 
-fn check_on_fill(op: &'static str, on_fill: Option<&Vec<ledger::ops::LimitOrderAutoAction>>) -> Result<(), Rejection> {
-    if on_fill.is_some_and(|v| !v.is_empty()) {
+/// The `on_fill` action list: when present it must hold exactly one action for
+/// `limit_order_create` (market_evaluator.cpp:47) and at most one for `limit_order_update`
+/// (market_evaluator.cpp:176); an empty list is refused on create. Take-profit actions themselves
+/// are not executed by this node yet.
+fn check_on_fill(
+    op: &'static str,
+    on_fill: Option<&Vec<ledger::ops::LimitOrderAutoAction>>,
+    allowed: std::ops::RangeInclusive<usize>,
+) -> Result<(), Rejection> {
+    let Some(actions) = on_fill else { return Ok(()) };
+    if !allowed.contains(&actions.len()) {
+        return Err(Rejection::OnFillActionCount {
+            op,
+            count: actions.len(),
+            min: *allowed.start(),
+            max: *allowed.end(),
+        });
+    }
+    if !actions.is_empty() {
         return Err(Rejection::Unsupported { op, reason: "take-profit on_fill actions are not supported yet" });
     }
     Ok(())
@@ -104,7 +121,7 @@ pub fn evaluate_create(state: &State, ctx: &Context, op: &LimitOrderCreateOp) ->
     let sell = require_asset(state, op.amount_to_sell.asset_id)?;
     let receive = require_asset(state, op.min_to_receive.asset_id)?;
     check_expiration(ctx, op.expiration)?;
-    check_on_fill("limit_order_create", op.extensions.on_fill.as_ref())?;
+    check_on_fill("limit_order_create", op.extensions.on_fill.as_ref(), 1..=1)?;
     check_market(state, op.seller, sell, receive)?;
     let have = state.balance(op.seller, sell.id);
     if have < op.amount_to_sell.amount {
@@ -170,7 +187,7 @@ pub fn apply_cancel(state: &mut State, op: &LimitOrderCancelOp) -> Result<Operat
 // ---- limit_order_update (op 77) ----
 
 pub fn evaluate_update(state: &State, ctx: &Context, op: &LimitOrderUpdateOp) -> Result<(), Rejection> {
-    check_on_fill("limit_order_update", op.on_fill.as_ref())?;
+    check_on_fill("limit_order_update", op.on_fill.as_ref(), 0..=1)?;
     let order = require_own_order(state, op.order, op.seller)?;
     let invalid = |reason: String| Rejection::LimitOrderUpdateInvalid { order: op.order, reason };
     if let Some(p) = &op.new_price {

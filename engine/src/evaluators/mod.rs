@@ -37,6 +37,11 @@ pub struct Skip {
 pub struct Context {
     /// Head block time: the previous block's timestamp while a block's transactions apply.
     pub now: TimePointSec,
+    /// The timestamp of the block being applied (core's `_current_block_time`, db_block.cpp:624);
+    /// outside a block (pending transactions), the head block time. New accounts and assets are
+    /// stamped with it (account_evaluator.cpp:214, asset_evaluator.cpp:326); everything else
+    /// that reads "now" reads `now`, as core's `head_block_time()`.
+    pub block_time: TimePointSec,
     /// Number of the block being applied.
     pub block_num: u32,
     pub skip: Skip,

@@ -189,6 +189,13 @@ pub fn evaluate_create(state: &State, op: &VestingBalanceCreateOp) -> Result<(),
     if asset.options.flags & flags::TRANSFER_RESTRICTED != 0 {
         return Err(Rejection::TransferRestricted { asset: asset.symbol.clone(), issuer: asset.issuer });
     }
+    // vesting_balance_evaluator.cpp:45-51: both the creator and the owner must be allowed to
+    // hold the asset (white/blacklists).
+    for account in [op.creator, op.owner] {
+        if !super::transfer::is_authorized_asset(state, account, asset) {
+            return Err(Rejection::NotAuthorizedForAsset { account, asset: asset.symbol.clone() });
+        }
+    }
     Ok(())
 }
 

@@ -167,13 +167,14 @@ crate::impl_pack!(ChainParameters {
 });
 
 impl Default for ChainParameters {
-    /// The `config.hpp` defaults with the full default fee schedule. (The C++ default
-    /// constructor leaves `current_fees` empty; an empty schedule charges the same fees through
-    /// the lookup fallback, but encodes differently, so genesis files carry the schedule
-    /// explicitly.)
+    /// The `config.hpp` defaults and, as the C++ constructor (chain_parameters.cpp:7-9), an
+    /// empty fee schedule: a genesis or parameter JSON without `current_fees` starts the chain
+    /// with no fee entries, as on bitshares-core. An empty schedule charges every operation its
+    /// `fee_params_t` defaults through the lookup fallback ([`FeeSchedule::params_for`]);
+    /// [`FeeSchedule::default_schedule`] is the explicit full list.
     fn default() -> Self {
         ChainParameters {
-            current_fees: FeeSchedule::default_schedule(),
+            current_fees: FeeSchedule::default(),
             block_interval: DEFAULT_BLOCK_INTERVAL,
             maintenance_interval: DEFAULT_MAINTENANCE_INTERVAL,
             maintenance_skip_slots: DEFAULT_MAINTENANCE_SKIP_SLOTS,

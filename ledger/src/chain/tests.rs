@@ -38,7 +38,14 @@ fn extensions_encode_as_extension_struct() {
 
 #[test]
 fn json_matches_the_api_shape_and_parses_back() {
-    let p = ChainParameters::default();
+    let mut p = ChainParameters::default();
+    // As the C++ constructor: an empty fee schedule at full scale.
+    let text = serde_json::to_string(&p).unwrap();
+    assert!(text.starts_with(
+        r#"{"current_fees":{"parameters":[],"scale":10000},"block_interval":5,"maintenance_interval":86400,"#
+    ));
+    assert_eq!(serde_json::from_str::<ChainParameters>(&text).unwrap(), p);
+    p.current_fees = FeeSchedule::default_schedule();
     let text = serde_json::to_string(&p).unwrap();
     assert!(text.starts_with(r#"{"current_fees":{"parameters":[[0,{"fee":2000000,"price_per_kbyte":1000000}],"#));
     assert!(
@@ -47,6 +54,14 @@ fn json_matches_the_api_shape_and_parses_back() {
     assert!(text.contains(r#""worker_budget_per_day":"50000000000","max_predicate_opcode":1,"#), "{text}");
     assert!(text.ends_with(r#""account_fee_scale_bitshifts":4,"max_authority_depth":2,"extensions":{}}"#));
     assert_eq!(serde_json::from_str::<ChainParameters>(&text).unwrap(), p);
+}
+
+#[test]
+fn missing_current_fees_is_the_empty_schedule_of_core() {
+    // chain_parameters.cpp:7-9: the default-constructed schedule has no entries.
+    let p: ChainParameters = serde_json::from_str(r#"{"block_interval":5}"#).unwrap();
+    assert_eq!(p.current_fees.parameters().len(), 0);
+    assert_eq!(p.current_fees.scale, 10_000);
 }
 
 #[test]

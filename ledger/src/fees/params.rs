@@ -146,7 +146,22 @@ macro_rules! fee_parameters {
                 match self { $( Self::$variant(v) => serde_json::to_value(v), )* }
             }
 
+            /// A field missing from `body` keeps the operation's C++ default: fc's
+            /// `from_variant` of a reflected struct only assigns the members it finds, into the
+            /// default-constructed `fee_params_t` that `static_variant::set_which` made
+            /// (`fc/reflect/variant.hpp`, `fc/static_variant.hpp`). `[76, {}]` is 1 BTS, not 0.
             fn from_json_body(tag: u64, body: serde_json::Value) -> Result<Self, String> {
+                let body = match (Self::default_for_tag(tag), body) {
+                    (Some(default), serde_json::Value::Object(given)) => {
+                        let mut merged = match default.body_json().map_err(|e| e.to_string())? {
+                            serde_json::Value::Object(m) => m,
+                            other => return Err(format!("fee parameters of tag {tag} encode as {other}")),
+                        };
+                        merged.extend(given);
+                        serde_json::Value::Object(merged)
+                    }
+                    (_, other) => other,
+                };
                 match tag {
                     $( $tag => serde_json::from_value(body).map(Self::$variant).map_err(|e| e.to_string()), )*
                     tag => Err(format!("unknown fee_parameters tag {tag}")),
@@ -241,7 +256,8 @@ fee_parameters! {
     73 CreditDealRepay "credit_deal_repay" (FlatFee) = FlatFee { fee: P };
     74 CreditDealExpired "credit_deal_expired" (NoFeeParams) = NoFeeParams {};
     75 LiquidityPoolUpdate "liquidity_pool_update" (FlatFee) = FlatFee { fee: P };
-    76 CreditDealUpdate "credit_deal_update" (FlatFee) = FlatFee { fee: P / 100 };
+    // credit_offer.hpp:217: `fee = GRAPHENE_BLOCKCHAIN_PRECISION`, 1 BTS.
+    76 CreditDealUpdate "credit_deal_update" (FlatFee) = FlatFee { fee: P };
     77 LimitOrderUpdate "limit_order_update" (FlatFee) = FlatFee { fee: P * 3 / 8 };
 }
 
@@ -329,8 +345,9 @@ mod tests {
         assert!(matches!(FeeParameters::from_bytes(&[78]), Err(DecodeError::UnknownTag { tag: 78, .. })));
         assert!(serde_json::from_str::<FeeParameters>(r#"[99,{}]"#).is_err());
         assert!(serde_json::from_str::<FeeParameters>(r#"[0,{"fee":-1}]"#).is_err());
-        // lenient: strings for numbers, missing fields default to zero, unknown fields ignored
+        // lenient: strings for numbers, missing fields take the operation's C++ default (not
+        // zero), unknown fields ignored
         let p: FeeParameters = serde_json::from_str(r#"["0",{"fee":"7","zz":1}]"#).unwrap();
-        assert_eq!(p, FeeParameters::Transfer(FeeWithKbyte { fee: 7, price_per_kbyte: 0 }));
+        assert_eq!(p, FeeParameters::Transfer(FeeWithKbyte { fee: 7, price_per_kbyte: 1_000_000 }));
     }
 }

@@ -28,6 +28,11 @@ fn expected_dev_genesis() -> GenesisState {
     let mut g = GenesisState {
         initial_timestamp: "2026-01-01T00:00:00".parse().unwrap(),
         initial_active_witnesses: 11,
+        // The dev file carries the full default schedule explicitly (the C++ default is empty).
+        initial_parameters: ChainParameters {
+            current_fees: crate::fees::FeeSchedule::default_schedule(),
+            ..ChainParameters::default()
+        },
         ..GenesisState::default()
     };
     for name in &inits {
@@ -62,7 +67,11 @@ fn dev_genesis_file_matches_the_documented_password_rule() {
     let nathan_balance = g.initial_balances.iter().find(|b| b.owner == nathan.active_key.address()).unwrap();
     assert_eq!(nathan_balance.amount, 10_000_000_000_000);
     assert_eq!(g.initial_timestamp.0, 1_767_225_600);
-    assert_eq!(g.initial_parameters, ChainParameters::default());
+    assert_eq!(g.initial_parameters.current_fees, crate::fees::FeeSchedule::default_schedule());
+    assert_eq!(
+        g.initial_parameters,
+        ChainParameters { current_fees: g.initial_parameters.current_fees.clone(), ..ChainParameters::default() }
+    );
     // Keys in the file carry the TEST prefix.
     assert!(DEV_GENESIS_JSON.contains(&format!("\"{}\"", nathan.active_key.to_string_with_prefix("TEST"))));
 }

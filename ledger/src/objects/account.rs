@@ -91,22 +91,52 @@ pub struct AccountBalanceObject {
 crate::impl_pack!(AccountBalanceObject { id, owner, asset_type, balance, maintenance_flag });
 
 /// Per-account counters kept apart from the account so that hot updates stay small (2.6.x).
+///
+/// Fields and their order are core's `FC_REFLECT` (account_object.cpp:330-346), so the JSON a
+/// client reads has core's shape. The ticket totals (`total_core_inactive` .. `total_pol_value`)
+/// stay 0 while tickets are not supported; the voting-power statistics (`vp_*`,
+/// `vote_tally_time`) are written by the vote tally, which arrives with the governance work.
+/// `most_recent_op` stays at core's default 2.9.0: operation history is built from block
+/// outcomes outside consensus state.
 #[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AccountStatisticsObject {
     pub id: AccountStatisticsId,
     pub owner: AccountId,
     pub name: String,
-    pub most_recent_op: ObjectId,
+    pub most_recent_op: AccountTransactionHistoryId,
+    #[serde(with = "crate::json::uint64")]
     pub total_ops: u64,
+    #[serde(with = "crate::json::uint64")]
     pub removed_ops: u64,
     #[serde(with = "crate::json::int64")]
     pub total_core_in_orders: i64,
+    #[serde(with = "crate::json::int64")]
+    pub total_core_inactive: i64,
+    #[serde(with = "crate::json::int64")]
+    pub total_core_pob: i64,
+    #[serde(with = "crate::json::int64")]
+    pub total_core_pol: i64,
+    #[serde(with = "crate::json::int64")]
+    pub total_pob_value: i64,
+    #[serde(with = "crate::json::int64")]
+    pub total_pol_value: i64,
     #[serde(with = "crate::json::int64")]
     pub core_in_balance: i64,
     pub has_cashback_vb: bool,
     pub is_voting: bool,
     pub last_vote_time: TimePointSec,
+    #[serde(with = "crate::json::uint64")]
+    pub vp_all: u64,
+    #[serde(with = "crate::json::uint64")]
+    pub vp_active: u64,
+    #[serde(with = "crate::json::uint64")]
+    pub vp_committee: u64,
+    #[serde(with = "crate::json::uint64")]
+    pub vp_witness: u64,
+    #[serde(with = "crate::json::uint64")]
+    pub vp_worker: u64,
+    pub vote_tally_time: TimePointSec,
     #[serde(with = "crate::json::int64")]
     pub lifetime_fees_paid: i64,
     #[serde(with = "crate::json::int64")]
@@ -122,10 +152,21 @@ crate::impl_pack!(AccountStatisticsObject {
     total_ops,
     removed_ops,
     total_core_in_orders,
+    total_core_inactive,
+    total_core_pob,
+    total_core_pol,
+    total_pob_value,
+    total_pol_value,
     core_in_balance,
     has_cashback_vb,
     is_voting,
     last_vote_time,
+    vp_all,
+    vp_active,
+    vp_committee,
+    vp_witness,
+    vp_worker,
+    vote_tally_time,
     lifetime_fees_paid,
     pending_fees,
     pending_vested_fees

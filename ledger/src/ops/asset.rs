@@ -266,7 +266,10 @@ impl OperationBody for AssetCreateOp {
             return Err(ValidateError::InvalidSymbol { symbol: self.symbol.clone() });
         }
         self.common_options.validate(self.bitasset_opts.is_some())?;
-        let mpa_only = flags::DISABLE_FORCE_SETTLE | flags::GLOBAL_SETTLE;
+        // Every permission bit that only market-issued assets know, except witness_fed and
+        // committee_fed, which core leaves unchecked here until a hardfork (asset_ops.cpp:114-118).
+        let mpa_only =
+            flags::NON_UIA_ONLY_ISSUER_PERMISSION_MASK & !(flags::WITNESS_FED_ASSET | flags::COMMITTEE_FED_ASSET);
         if self.common_options.issuer_permissions & mpa_only != 0 && self.bitasset_opts.is_none() {
             return Err(ValidateError::InvalidFlags {
                 field: "issuer_permissions",
@@ -286,12 +289,29 @@ impl OperationBody for AssetCreateOp {
                     "a prediction market needs the global_settle permission",
                 ));
             }
+            // asset_ops.cpp:123-125: a prediction market settles at its resolution price, never by
+            // a black swan response, so neither the method nor the lock on changing it may be set.
+            if self.common_options.issuer_permissions & flags::DISABLE_BSRM_UPDATE != 0 {
+                return Err(ValidateError::InvalidFlags {
+                    field: "issuer_permissions",
+                    bits: flags::DISABLE_BSRM_UPDATE,
+                });
+            }
+            if let Some(m) = self.bitasset_opts.as_ref().and_then(|b| b.extensions.black_swan_response_method) {
+                return Err(ValidateError::rule(
+                    "prediction_market_bsrm",
+                    format!("a prediction market cannot set black_swan_response_method (got {m})"),
+                ));
+            }
         }
         if let Some(b) = &self.bitasset_opts {
             b.validate()?;
         }
-        // The rate must price the new asset (placeholder 1.3.1) against core.
+        // The rate must price the new asset (placeholder 1.3.1) against core, and one core unit
+        // must convert within the maximum supply (`asset(1) * core_exchange_rate`,
+        // asset_ops.cpp:129-130, asset.cpp:58-74).
         let cer = &self.common_options.core_exchange_rate;
+        cer_converts_one(cer, CORE_ASSET)?;
         let other = if cer.base.asset_id == CORE_ASSET { cer.quote.asset_id } else { cer.base.asset_id };
         if other != AssetId(1) {
             return Err(ValidateError::InvalidCoreExchangeRate {
@@ -340,6 +360,8 @@ impl OperationBody for AssetUpdateOp {
         // Whether the asset is market-issued is state; the MPA-only flag check is the engine's.
         self.new_options.validate(true)?;
         let cer = &self.new_options.core_exchange_rate;
+        // `asset(1, asset_to_update) * core_exchange_rate` must not overflow (asset_ops.cpp:141-142).
+        cer_converts_one(cer, self.asset_to_update)?;
         let ok = (cer.base.asset_id == self.asset_to_update && cer.quote.asset_id == CORE_ASSET)
             || (cer.quote.asset_id == self.asset_to_update && cer.base.asset_id == CORE_ASSET);
         if !ok {
@@ -354,7 +376,30 @@ impl OperationBody for AssetUpdateOp {
                 return Err(ValidateError::PrecisionTooHigh { precision: p });
             }
         }
+        // asset_ops.cpp:147-151: the flag exists only to say "keep the rate"; `false` is refused.
+        if self.extensions.skip_core_exchange_rate == Some(false) {
+            return Err(ValidateError::rule(
+                "skip_core_exchange_rate_false",
+                "skip_core_exchange_rate, when present, must be true",
+            ));
+        }
         Ok(())
+    }
+}
+
+/// `asset(1, from) * cer` (asset.cpp:58-74): one unit of `from` converted through the rate must
+/// stay within the maximum share supply. A rate that names neither side is left to the caller's
+/// own check of the rate's assets.
+fn cer_converts_one(cer: &Price, from: AssetId) -> Result<(), ValidateError> {
+    if cer.base.asset_id != from && cer.quote.asset_id != from {
+        return Ok(());
+    }
+    match cer.mul_floor(Asset::new(1, from)) {
+        Err(crate::asset::PriceError::Overflow { .. }) => {
+            Err(ValidateError::CoreExchangeRateOverflow { base: cer.base.amount, quote: cer.quote.amount })
+        }
+        // Zero or negative sides were refused by `valid_price` before this is called.
+        _ => Ok(()),
     }
 }
 

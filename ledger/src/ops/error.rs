@@ -39,6 +39,8 @@ pub enum ValidateError {
     InvalidPrice { field: &'static str },
     #[error("core exchange rate {base}/{quote} must be between 1.3.0 and {expected}")]
     InvalidCoreExchangeRate { base: AssetId, quote: AssetId, expected: AssetId },
+    #[error("core exchange rate {base}/{quote} converts one unit beyond the maximum supply 10^15")]
+    CoreExchangeRateOverflow { base: i64, quote: i64 },
     #[error("{which} authority has no entries")]
     EmptyAuthority { which: &'static str },
     #[error("{which} authority may not contain addresses")]
@@ -78,6 +80,7 @@ impl ValidateError {
             PrecisionTooHigh { .. } => "precision_too_high",
             InvalidPrice { .. } => "invalid_price",
             InvalidCoreExchangeRate { .. } => "invalid_core_exchange_rate",
+            CoreExchangeRateOverflow { .. } => "core_exchange_rate_overflow",
             EmptyAuthority { .. } => "empty_authority",
             AuthorityHasAddresses { .. } => "authority_has_addresses",
             ImpossibleAuthority { .. } => "impossible_authority",

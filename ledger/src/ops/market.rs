@@ -36,10 +36,11 @@ impl Default for LimitOrderAutoAction {
     }
 }
 
+/// `lo_action_validate_visitor` over every action (market.cpp:30-60). The number of actions is
+/// a stateful rule in core (`limit_order_create_evaluator` wants exactly one,
+/// `limit_order_update_evaluator` at most one), so a proposal may carry any number; the engine
+/// checks the count.
 fn validate_on_fill(actions: &[LimitOrderAutoAction]) -> Result<(), ValidateError> {
-    if actions.len() > 1 {
-        return Err(ValidateError::rule("too_many_on_fill_actions", "at most one on_fill action is allowed"));
-    }
     for LimitOrderAutoAction::CreateTakeProfitOrder(a) in actions {
         positive("spread_percent", i64::from(a.spread_percent))?;
         positive("size_percent", i64::from(a.size_percent))?;

@@ -191,7 +191,15 @@ impl OperationBody for VestingBalanceWithdrawOp {
     }
     fn validate(&self) -> Result<(), ValidateError> {
         fee_non_negative(&self.fee)?;
-        positive("amount", self.amount.amount)
+        positive("amount", self.amount.amount)?;
+        // vesting.hpp:115: temp-account (threshold 0, anyone may sign for it) may not withdraw.
+        if self.owner == TEMP_ACCOUNT {
+            return Err(ValidateError::rule(
+                "temp_account_owner",
+                format!("vesting_balance_withdraw owner may not be temp-account {TEMP_ACCOUNT}"),
+            ));
+        }
+        Ok(())
     }
 }
 
