@@ -27,7 +27,8 @@
 
 use crate::fork_db::{ForkDatabase, ForkDbError};
 use crate::producer::{BlockProducer, Production};
-use engine::{BlockError, BlockOutcome, Chain, PopError, Reverted};
+use engine::chain::OpenBlock;
+use engine::{BlockError, BlockOutcome, Chain, PopError, Reverted, VerifiedBlock};
 use ledger::block::{BlockId, SignedBlock};
 use ledger::transaction::SignedTransaction;
 
@@ -117,6 +118,17 @@ impl ForkChoice {
 
     /// Handle a block from the network (or anywhere): see the module doc.
     pub fn push_block(&mut self, block: SignedBlock) -> Result<PushOutcome, ConsensusError> {
+        self.push_block_verified(block, None)
+    }
+
+    /// [`ForkChoice::push_block`] with the block's stateless work done beforehand (keys recovered
+    /// on a verify thread); used when the block extends the head. Blocks applied later by a
+    /// switch are re-checked in full.
+    pub fn push_block_verified(
+        &mut self,
+        block: SignedBlock,
+        verified: Option<&VerifiedBlock>,
+    ) -> Result<PushOutcome, ConsensusError> {
         let id = block.id();
         let num = block.block_num();
         let extends_head = block.signed_header.header.previous == self.chain.head_id();
@@ -124,7 +136,11 @@ impl ForkChoice {
             return Ok(PushOutcome::SideBranch);
         }
         if extends_head {
-            return match self.chain.apply_block(&block) {
+            let applied = match verified {
+                Some(v) => self.chain.apply_block_verified(&block, v),
+                None => self.chain.apply_block(&block),
+            };
+            return match applied {
                 Ok(outcome) => {
                     self.resize();
                     Ok(PushOutcome::Extended(Box::new(outcome)))
@@ -203,6 +219,27 @@ impl ForkChoice {
         Ok(())
     }
 
+    /// Open a block on the head at `timestamp`, for a producer that applies transactions as they
+    /// arrive; after sealing it, hand the block to [`ForkChoice::record_produced`].
+    #[allow(clippy::result_large_err)]
+    pub fn open_block(&mut self, timestamp: ledger::time::TimePointSec) -> Result<OpenBlock<'_>, BlockError> {
+        self.chain.open_block(timestamp)
+    }
+
+    /// Record a block just produced on the head (see [`ForkChoice::open_block`]) in the fork
+    /// database.
+    pub fn record_produced(&mut self, block: &SignedBlock) -> Result<(), ConsensusError> {
+        let (num, id) = (block.block_num(), block.id());
+        match self.fork_db.push_block(block.clone()) {
+            Ok(true) => {
+                self.resize();
+                Ok(())
+            }
+            Ok(false) => Err(ConsensusError::NotHead { num, id, reason: "a higher block is known".into() }),
+            Err(e) => Err(ConsensusError::NotHead { num, id, reason: e.to_string() }),
+        }
+    }
+
     /// Let `producer` produce on the head if the slot at `now_ms` is ours (see
     /// [`BlockProducer::maybe_produce`]) and record the block in the fork database.
     pub fn produce(
@@ -215,15 +252,7 @@ impl ForkChoice {
             ConsensusError::Invalid { num: self.chain.head_num() + 1, id: BlockId::default(), source }
         })?;
         if let Production::Produced(produced) = &production {
-            let block = &produced.block;
-            let (num, id) = (block.block_num(), block.id());
-            match self.fork_db.push_block(block.clone()) {
-                Ok(true) => self.resize(),
-                Ok(false) => {
-                    return Err(ConsensusError::NotHead { num, id, reason: "a higher block is known".into() });
-                }
-                Err(e) => return Err(ConsensusError::NotHead { num, id, reason: e.to_string() }),
-            }
+            self.record_produced(&produced.block)?;
         }
         Ok(production)
     }

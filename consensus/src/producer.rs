@@ -115,6 +115,19 @@ impl BlockProducer {
         self.keys.keys().copied()
     }
 
+    /// The key this producer signs `witness`'s blocks with.
+    pub fn signing_key(&self, witness: WitnessId) -> Option<&PrivateKey> {
+        self.keys.get(&witness)
+    }
+
+    /// The first slot after the head (within two rounds of the active witnesses) scheduled to one
+    /// of our witnesses: where a producer that runs ahead of the wall clock (a benchmark, a
+    /// `--fast` node) produces next. `None` if none of ours is scheduled.
+    pub fn next_own_slot(&self, chain: &Chain) -> Option<u32> {
+        let active = chain.state.gpo().active_witnesses.len() as u32;
+        (1..=active.max(1) * 2).find(|n| self.keys.contains_key(&chain.scheduled_witness(*n)))
+    }
+
     /// Participation of the last 128 slots in basis points.
     pub fn participation(chain: &Chain) -> u32 {
         chain.state.dgp().recent_slots_filled.count_ones() * 10_000 / 128

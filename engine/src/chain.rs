@@ -81,6 +81,37 @@ pub struct Applied {
     pub virtual_ops: Vec<ledger::ops::Operation>,
 }
 
+/// The stateless work on a block, done off the applying thread (see
+/// [`Chain::apply_block_verified`]); [`VerifiedBlock::of`] computes it.
+#[derive(Clone, Debug)]
+pub struct VerifiedBlock {
+    pub digests: BlockDigests,
+    /// Every transaction's `validate()` passed.
+    pub validated: bool,
+    /// Each transaction's signing keys, recovered from its signatures (with bitshares-core's
+    /// duplicate-signature rule); empty if one failed to recover (the applying thread then
+    /// recovers that block's keys itself and reports the failure).
+    pub tx_keys: Vec<Vec<PublicKey>>,
+    /// The key the producer's signature recovers to.
+    pub signer: Option<PublicKey>,
+}
+
+impl VerifiedBlock {
+    /// Everything about `block` that needs no state, for a chain with `chain_id`.
+    pub fn of(block: &SignedBlock, chain_id: &ledger::transaction::ChainId) -> VerifiedBlock {
+        let digests = block.digests();
+        let validated = block.transactions.iter().all(|t| t.signed.validate().is_ok());
+        let keys: Result<Vec<_>, _> = block
+            .transactions
+            .iter()
+            .map(|t| sign_state::unique_keys(&t.signed.signatures, &t.signed.sig_digest(&chain_id.0)))
+            .collect();
+        let h = &block.signed_header.header;
+        let signer = ledger::crypto::recover(&block.signed_header.witness_signature, &h.digest()).ok();
+        VerifiedBlock { digests, validated, tx_keys: keys.unwrap_or_default(), signer }
+    }
+}
+
 /// Why a block was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum BlockError {
@@ -496,6 +527,29 @@ impl Chain {
         digests: &BlockDigests,
         validated: bool,
     ) -> Result<crate::events::BlockOutcome, BlockError> {
+        self.apply_block_checked(block, digests, validated, None)
+    }
+
+    /// [`Chain::apply_block`] for a block whose stateless work was done beforehand on another
+    /// thread (the node's verify stage): digests, validation, every transaction's signing keys
+    /// and the producer's key. Every stateful check is the same; nothing is recovered here.
+    #[allow(clippy::result_large_err)]
+    pub fn apply_block_verified(
+        &mut self,
+        block: &SignedBlock,
+        verified: &VerifiedBlock,
+    ) -> Result<crate::events::BlockOutcome, BlockError> {
+        self.apply_block_checked(block, &verified.digests, verified.validated, Some(verified))
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn apply_block_checked(
+        &mut self,
+        block: &SignedBlock,
+        digests: &BlockDigests,
+        validated: bool,
+        verified: Option<&VerifiedBlock>,
+    ) -> Result<crate::events::BlockOutcome, BlockError> {
         let h = &block.signed_header.header;
         let num = self.head_num() + 1;
         if h.previous != self.head_id() {
@@ -518,7 +572,10 @@ impl Chain {
         }
         if !self.skip.block_signature {
             let key = self.state.witnesses.get(h.witness.0).map(|w| w.signing_key);
-            let ok = ledger::crypto::recover(&block.signed_header.witness_signature, &h.digest()).ok();
+            let ok = match verified {
+                Some(v) => v.signer,
+                None => ledger::crypto::recover(&block.signed_header.witness_signature, &h.digest()).ok(),
+            };
             if ok.is_none() || ok != key {
                 return Err(BlockError::BadSignature { witness: h.witness });
             }
@@ -536,7 +593,8 @@ impl Chain {
         let mut applied = Vec::with_capacity(block.transactions.len());
         for (index, t) in block.transactions.iter().enumerate() {
             let known = Known { id: digests.tx_ids.get(index).copied(), validated };
-            match self.push_in_frame(&t.signed, None, known) {
+            let keys = verified.and_then(|v| v.tx_keys.get(index)).map(Vec::as_slice);
+            match self.push_in_frame(&t.signed, keys, known) {
                 Ok(a) => applied.push(a),
                 Err(rejection) => {
                     self.state.undo();

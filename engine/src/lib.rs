@@ -36,7 +36,7 @@ pub mod query;
 pub mod snapshot;
 pub mod state;
 
-pub use chain::{BlockError, Chain, PopError, Produced, SkipFlags};
+pub use chain::{BlockError, Chain, PopError, Produced, SkipFlags, VerifiedBlock};
 pub use error::Rejection;
 pub use events::{BlockOutcome, Reverted};
 pub use state::State;

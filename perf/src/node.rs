@@ -255,7 +255,7 @@ pub fn run_node_bench(cfg: &NodeBenchConfig) -> Result<NodeBenchReport, NodeBenc
     let pcfg = PipelineConfig {
         verify_threads: cfg.verify_threads,
         ingress_capacity: cfg.ingress_capacity,
-        block_interval,
+        pacing: node::pipeline::Pacing::Interval(block_interval),
         witness_keys: lc.witness_keys.clone(),
         block_bytes_max: Some(LOAD_BLOCK_SIZE as usize / 10 * 9),
         ..Default::default()

@@ -16,7 +16,7 @@ const ACCOUNTS: usize = 6;
 fn config(lc: &LoadChain) -> PipelineConfig {
     PipelineConfig {
         verify_threads: 2,
-        block_interval: Duration::from_millis(40),
+        pacing: node::pipeline::Pacing::Interval(Duration::from_millis(40)),
         witness_keys: lc.witness_keys.clone(),
         ..Default::default()
     }
@@ -171,8 +171,15 @@ fn crossing_orders_fan_out_their_fills_once_durable() {
     let outcomes: Vec<_> = tickets.into_iter().map(|t| t.wait()).collect();
     let stopped = pipeline.shutdown().unwrap();
     assert!(outcomes.iter().all(|o| o.is_ok()), "{:?}", outcomes.iter().find(|o| o.is_err()));
-    let fills: usize =
-        events.try_iter().map(|e| e.virtual_ops().filter(|op| matches!(op, Operation::FillOrder(_))).count()).sum();
+    let fills: usize = events
+        .try_iter()
+        .map(|e| match e {
+            node::pipeline::ChainEvent::Applied(o) => {
+                o.virtual_ops().filter(|op| matches!(op, Operation::FillOrder(_))).count()
+            }
+            node::pipeline::ChainEvent::Reverted(_) => panic!("a single producer never pops"),
+        })
+        .sum();
     assert!(fills > 0, "400 orders near 1:1 either way cross");
     assert_eq!(fills % 2, 0, "every match fills two orders");
     assert!(stopped.chain.state.limit_orders.iter().count() < 400);

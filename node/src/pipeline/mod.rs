@@ -40,14 +40,17 @@
 
 pub mod confirm;
 mod stages;
+mod writer;
+
+pub use writer::BlockAccepted;
 
 pub use stages::verify_transaction;
 
+pub use crate::replica::ChainEvent;
 use crate::replica::{Reader, Replica, ReplicaError};
 use crossbeam::channel::{bounded, Receiver, Sender, TrySendError};
 use engine::chain::Chain;
 use engine::error::Rejection;
-use engine::BlockOutcome;
 use journal::{FileStorage, Journal, Storage};
 use ledger::block::BlockId;
 use ledger::crypto::PrivateKey;
@@ -57,13 +60,13 @@ use ledger::time::TimePointSec;
 use ledger::transaction::{SignedTransaction, TransactionId};
 use ledger::Pack;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// How the pipeline is sized and paced.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct PipelineConfig {
     /// Verify-stage threads; 0 means one per core.
     pub verify_threads: usize,
@@ -73,10 +76,21 @@ pub struct PipelineConfig {
     pub verified_capacity: usize,
     /// Sealed blocks waiting for the journal.
     pub sealed_capacity: usize,
-    /// Wall time between blocks.
-    pub block_interval: Duration,
-    /// Keys of the witnesses whose blocks this pipeline signs (others are left unsigned).
+    /// Where production time comes from: the wall clock, or our next slot every interval.
+    pub pacing: Pacing,
+    /// Our witnesses and the keys they sign with; production is decided by
+    /// `consensus::BlockProducer` over them (none: a validating node).
     pub witness_keys: BTreeMap<WitnessId, PrivateKey>,
+    /// Required participation of the last 128 slots, basis points (the producer refuses below).
+    pub required_participation: u32,
+    /// Produce even when the head is behind the wall clock.
+    pub enable_stale_production: bool,
+    /// Stop after producing this many blocks.
+    pub max_blocks: Option<u64>,
+    /// Write snapshots of the state into a directory every N blocks.
+    pub snapshots: Option<SnapshotPolicy>,
+    /// Where the operator lines go (`block N ...`, `durable N`, `snapshot ...`, refusals).
+    pub log: Option<LogFn>,
     /// Pin stage threads to cores when there is a core for each (never on fewer).
     pub pin_threads: bool,
     /// Bytes of transactions per block; `None`: 90 % of the chain's `maximum_block_size` (room
@@ -87,6 +101,36 @@ pub struct PipelineConfig {
     pub read_replica: bool,
 }
 
+/// How the writer's production time passes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pacing {
+    /// Real slots: the producer decides at each slot's wall-clock time (a witness node).
+    WallClock,
+    /// Every `interval` of wall time (zero: at once), time jumps to our next slot and the
+    /// producer decides there (benchmarks, `--fast`): the chain runs ahead of the wall clock.
+    Interval(Duration),
+}
+
+impl Pacing {
+    fn interval(&self) -> Duration {
+        match self {
+            Pacing::WallClock => Duration::ZERO,
+            Pacing::Interval(d) => *d,
+        }
+    }
+}
+
+/// Snapshots written by the writer (after the block is durable).
+#[derive(Clone, Debug)]
+pub struct SnapshotPolicy {
+    pub dir: std::path::PathBuf,
+    /// After every block whose number is a multiple of this (0: never).
+    pub every: u32,
+}
+
+/// A sink for operator lines.
+pub type LogFn = Arc<dyn Fn(&str) + Send + Sync>;
+
 impl Default for PipelineConfig {
     fn default() -> Self {
         PipelineConfig {
@@ -94,8 +138,13 @@ impl Default for PipelineConfig {
             ingress_capacity: 65_536,
             verified_capacity: 65_536,
             sealed_capacity: 64,
-            block_interval: Duration::from_secs(5),
+            pacing: Pacing::Interval(Duration::from_secs(5)),
             witness_keys: BTreeMap::new(),
+            required_participation: 0,
+            enable_stale_production: true,
+            max_blocks: None,
+            snapshots: None,
+            log: None,
             pin_threads: true,
             block_bytes_max: None,
             read_replica: true,
@@ -184,6 +233,21 @@ impl Ticket {
     }
 }
 
+/// What happened to a submitted block: accepted (how), or why not.
+pub type BlockFate = Result<BlockAccepted, String>;
+
+/// The claim on a submitted block's fate.
+pub struct BlockTicket {
+    receiver: confirm::Receiver<BlockFate>,
+}
+
+impl BlockTicket {
+    /// Block until fork choice has taken or refused the block.
+    pub fn wait(self) -> BlockFate {
+        self.receiver.wait().unwrap_or_else(|| Err("the pipeline stopped before the block was taken".into()))
+    }
+}
+
 /// What the submitters need to build transactions: TaPoS reference and time of the head.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Head {
@@ -221,7 +285,7 @@ impl Submitter {
             promise.complete(Err(Refused::TooLarge { size: bytes.len(), max: self.tx_bytes_max }));
             return Ok(ticket);
         }
-        match self.queue.try_send(Submission { bytes, promise }) {
+        match self.queue.try_send(Submission::Tx { bytes, promise }) {
             Ok(()) => {
                 self.stats.submitted.fetch_add(1, Ordering::Relaxed);
                 Ok(ticket)
@@ -230,6 +294,20 @@ impl Submitter {
                 self.stats.busy.fetch_add(1, Ordering::Relaxed);
                 Err(SubmitError::Busy { capacity: self.capacity, bytes: s.into_bytes() })
             }
+            Err(TrySendError::Disconnected(s)) => Err(SubmitError::Stopped { bytes: s.into_bytes() }),
+        }
+    }
+
+    /// Submit a packed `signed_block` from elsewhere (a peer, a test): it is decoded and its
+    /// keys recovered in stage 1, then fork choice takes it in the writer. Never blocks.
+    pub fn submit_block(&self, bytes: Vec<u8>) -> Result<BlockTicket, SubmitError> {
+        if self.stop.load(Ordering::Acquire) {
+            return Err(SubmitError::Stopped { bytes });
+        }
+        let (promise, receiver) = confirm::channel();
+        match self.queue.try_send(Submission::Block { bytes, promise }) {
+            Ok(()) => Ok(BlockTicket { receiver }),
+            Err(TrySendError::Full(s)) => Err(SubmitError::Busy { capacity: self.capacity, bytes: s.into_bytes() }),
             Err(TrySendError::Disconnected(s)) => Err(SubmitError::Stopped { bytes: s.into_bytes() }),
         }
     }
@@ -245,18 +323,18 @@ impl Submitter {
     }
 }
 
-/// A submission on its way to the verify stage.
-struct Submission {
-    bytes: Vec<u8>,
-    promise: confirm::Promise<Outcome>,
+/// A submission on its way to the verify stage: a packed transaction or a packed block.
+enum Submission {
+    Tx { bytes: Vec<u8>, promise: confirm::Promise<Outcome> },
+    Block { bytes: Vec<u8>, promise: confirm::Promise<BlockFate> },
 }
 
 impl Submission {
     /// The bytes back, the promise dropped unsettled (the submitter keeps no ticket of it).
     fn into_bytes(self) -> Vec<u8> {
-        let Submission { bytes, promise } = self;
-        drop(promise);
-        bytes
+        match self {
+            Submission::Tx { bytes, .. } | Submission::Block { bytes, .. } => bytes,
+        }
     }
 }
 
@@ -342,7 +420,7 @@ pub struct Stopped<S: Storage = FileStorage> {
     pub replica: Option<(Reader, Result<(), ReplicaError>)>,
 }
 
-type Subscribers = Arc<Mutex<Vec<Sender<Arc<BlockOutcome>>>>>;
+type Subscribers = Arc<Mutex<Vec<Sender<ChainEvent>>>>;
 
 /// A running pipeline. See the module doc.
 pub struct Pipeline<S: Storage + 'static = FileStorage> {
@@ -350,13 +428,14 @@ pub struct Pipeline<S: Storage + 'static = FileStorage> {
     stop: Arc<AtomicBool>,
     ingress_rx: Receiver<Submission>,
     verify: Vec<JoinHandle<()>>,
-    apply: JoinHandle<(Chain, Option<String>)>,
+    apply: JoinHandle<(consensus::ForkChoice, Option<String>)>,
     journal: JoinHandle<(Journal<S>, Vec<BlockRecord>, Option<String>)>,
     events: JoinHandle<Option<(Reader, Result<(), ReplicaError>)>>,
     subscribers: Subscribers,
     counters: Arc<Counters>,
     pinned: bool,
     reader: Option<Reader>,
+    finished: Arc<AtomicBool>,
 }
 
 impl<S> Pipeline<S>
@@ -380,9 +459,11 @@ where
         let head = Arc::new(RwLock::new(Head::of(&chain)));
         let subscribers: Subscribers = Arc::default();
         let (ingress_tx, ingress_rx) = bounded::<Submission>(cfg.ingress_capacity.max(1));
-        let (verified_tx, verified_rx) = bounded::<Verified>(cfg.verified_capacity.max(1));
-        let (sealed_tx, sealed_rx) = bounded::<stages::Sealed>(cfg.sealed_capacity.max(1));
-        let (durable_tx, durable_rx) = bounded::<Arc<BlockOutcome>>(cfg.sealed_capacity.max(1));
+        let (verified_tx, verified_rx) = bounded::<writer::Input>(cfg.verified_capacity.max(1));
+        let (sealed_tx, sealed_rx) = bounded::<writer::ToJournal>(cfg.sealed_capacity.max(1));
+        let (durable_tx, durable_rx) = bounded::<ChainEvent>(cfg.sealed_capacity.max(1));
+        let durable = Arc::new(AtomicU32::new(journal.durable_head()));
+        let finished = Arc::new(AtomicBool::new(false));
 
         // 4. events: the read replica first, then the subscribers
         let replica = if cfg.read_replica {
@@ -398,15 +479,30 @@ where
         };
         // 3. journal
         let journal = {
-            let counters = counters.clone();
-            spawn("journal", None, move || stages::journal(journal, sealed_rx, durable_tx, counters))?
+            let (counters, durable, log) = (counters.clone(), durable.clone(), cfg.log.clone());
+            spawn("journal", None, move || stages::journal(journal, sealed_rx, durable_tx, durable, log, counters))?
         };
-        // 2. apply, the single writer
+        // 2. apply, the single writer: fork choice over the chain, production by the producer
         let apply = {
-            let (head, counters) = (head.clone(), counters.clone());
-            let plan =
-                stages::ApplyPlan { interval: cfg.block_interval, keys: cfg.witness_keys.clone(), block_bytes_max };
-            spawn("apply", core(0), move || stages::apply(chain, verified_rx, sealed_tx, plan, head, counters))?
+            let mut producer = consensus::BlockProducer::new(cfg.witness_keys.clone());
+            producer.required_participation = cfg.required_participation;
+            producer.enable_stale_production = cfg.enable_stale_production;
+            let plan = writer::Plan {
+                pacing: cfg.pacing,
+                producer,
+                block_bytes_max,
+                max_blocks: cfg.max_blocks,
+                snapshots: cfg.snapshots.clone(),
+                log: cfg.log.clone(),
+            };
+            let shared = writer::Shared {
+                head: head.clone(),
+                counters: counters.clone(),
+                durable: durable.clone(),
+                finished: finished.clone(),
+            };
+            let fc = consensus::ForkChoice::new(chain);
+            spawn("apply", core(0), move || writer::run(fc, verified_rx, sealed_tx, plan, shared))?
         };
         // 1. verify, N threads
         let mut verify = Vec::with_capacity(verify_threads);
@@ -437,7 +533,14 @@ where
             counters,
             pinned,
             reader,
+            finished,
         })
+    }
+
+    /// Whether the writer has stopped on its own (its `max_blocks` produced, or an error that
+    /// [`Pipeline::shutdown`] reports).
+    pub fn finished(&self) -> bool {
+        self.finished.load(Ordering::Acquire)
     }
 
     /// A handle for one submitter thread (clone it freely).
@@ -453,7 +556,7 @@ where
 
     /// Receive the outcome of every block made durable from now on. A subscriber that lets
     /// `capacity` blocks pile up is cut off (its receiver reports disconnection).
-    pub fn subscribe(&self, capacity: usize) -> Receiver<Arc<BlockOutcome>> {
+    pub fn subscribe(&self, capacity: usize) -> Receiver<ChainEvent> {
         let (tx, rx) = bounded(capacity.max(1));
         self.subscribers.lock().unwrap_or_else(|e| e.into_inner()).push(tx);
         rx
@@ -474,6 +577,7 @@ where
             counters,
             pinned,
             reader: _,
+            finished: _,
         } = self;
         stop.store(true, Ordering::Release);
         let verify_threads = verify.len();
@@ -484,7 +588,8 @@ where
         drop(submitter);
         while ingress_rx.try_recv().is_ok() {}
         drop(ingress_rx);
-        let (chain, writer_error) = apply.join().map_err(|_| PipelineError::Panicked { stage: "apply" })?;
+        let (fc, writer_error) = apply.join().map_err(|_| PipelineError::Panicked { stage: "apply" })?;
+        let chain = fc.into_chain();
         let (journal, blocks, journal_error) =
             journal.join().map_err(|_| PipelineError::Panicked { stage: "journal" })?;
         let replica = events.join().map_err(|_| PipelineError::Panicked { stage: "events" })?;

@@ -1,0 +1,486 @@
+//! Stage 2, the single writer: the only thread that changes the chain. It owns the
+//! [`ForkChoice`] (the chain and its fork database) and takes, in arrival order, verified
+//! transactions and verified blocks from stage 1; production is decided by
+//! [`consensus::BlockProducer`] alone.
+//!
+//! # Production
+//!
+//! While one of our witnesses is scheduled in an upcoming slot, a block for that slot is open
+//! and every arriving transaction is applied straight into it (the open block *is* the pending
+//! state: each transaction is applied once). At the slot's time the producer decides
+//! ([`BlockProducer::decide`]); if the slot is ours the block is sealed, signed and handed to the
+//! journal, otherwise it is abandoned (undone) and its transactions go into the next one.
+//!
+//! Time comes from a [`Pacing`]: the wall clock (a witness node), or a simulated clock that jumps
+//! to our next slot every `interval` of wall time (benchmarks and `--fast`: the chain's slots
+//! then run ahead of the wall clock, every other rule unchanged).
+//!
+//! # Blocks from elsewhere
+//!
+//! A verified block abandons the open block, goes through [`ForkChoice`] (extend, side branch
+//! or switch), and its events go downstream in order: every popped block as a `Revert` (the
+//! journal truncates its reversible tail to the fork point before appending the new branch),
+//! then every applied block. The abandoned block's transactions are re-applied on the new head.
+//!
+//! Never: blocks on anything but its input queue and a full journal queue (back-pressure);
+//! reads state from another thread.
+
+use super::confirm::Promise;
+use super::stages::add_cpu;
+use super::{BlockFate, Counters, Head, LogFn, Outcome, Pacing, Refused, Verified};
+use consensus::producer::{BlockProducer, SlotDecision};
+use consensus::{ForkChoice, PushOutcome};
+use crossbeam::channel::{Receiver, RecvTimeoutError, Sender};
+use engine::{BlockOutcome, VerifiedBlock};
+use ledger::block::SignedBlock;
+use ledger::time::TimePointSec;
+use ledger::transaction::TransactionId;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// A block from elsewhere, after stage 1.
+pub(super) struct BlockInput {
+    pub block: SignedBlock,
+    pub verified: VerifiedBlock,
+    pub promise: Promise<BlockFate>,
+}
+
+/// What the writer takes.
+pub(super) enum Input {
+    Tx(Verified),
+    Block(Box<BlockInput>),
+}
+
+/// What the writer hands the journal, in chain order.
+pub(super) enum ToJournal {
+    /// Append, make durable, then confirm and publish.
+    Block(Box<Sealed>),
+    /// A popped block: cut the journal back to `head_num` (durably), then publish.
+    Revert(Arc<engine::Reverted>),
+}
+
+/// A block on its way to the journal, with the tickets it settles.
+pub(super) struct Sealed {
+    pub block: SignedBlock,
+    pub state_hash: [u8; 32],
+    pub bytes: usize,
+    pub sealed_at: Instant,
+    pub settles: Vec<(Promise<Outcome>, TransactionId)>,
+    pub outcome: Arc<BlockOutcome>,
+}
+
+pub(super) struct Plan {
+    pub pacing: Pacing,
+    pub producer: BlockProducer,
+    pub block_bytes_max: usize,
+    pub max_blocks: Option<u64>,
+    pub snapshots: Option<super::SnapshotPolicy>,
+    pub log: Option<LogFn>,
+}
+
+/// Shared with the pipeline handle.
+pub(super) struct Shared {
+    pub head: Arc<RwLock<Head>>,
+    pub counters: Arc<Counters>,
+    /// Highest block the journal made durable (snapshots wait for it).
+    pub durable: Arc<AtomicU32>,
+    /// Set when the writer has stopped (max blocks produced, or an error).
+    pub finished: Arc<AtomicBool>,
+}
+
+/// How long an idle writer waits before it looks at the clock again (wall-clock pacing).
+const WALL_POLL: Duration = Duration::from_millis(50);
+
+fn wall_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+struct Writer {
+    fc: ForkChoice,
+    plan: Plan,
+    out: Sender<ToJournal>,
+    shared: Shared,
+    /// Transactions waiting for a block (carried over from a full or abandoned block).
+    waiting: VecDeque<Verified>,
+    produced: u64,
+    items: u64,
+    /// Wall deadline of the next simulated slot (interval pacing).
+    next_tick: Instant,
+    last_refusal: Option<std::mem::Discriminant<SlotDecision>>,
+    error: Option<String>,
+}
+
+/// How one open block ended.
+enum Ended {
+    Sealed,
+    /// Not produced (not our slot after all, or an outside block came first); its transactions
+    /// are back in `waiting`.
+    Abandoned,
+    /// The input queue closed (shutdown).
+    Closed,
+}
+
+pub(super) fn run(
+    fc: ForkChoice,
+    rx: Receiver<Input>,
+    out: Sender<ToJournal>,
+    plan: Plan,
+    shared: Shared,
+) -> (ForkChoice, Option<String>) {
+    let next_tick = Instant::now() + plan.pacing.interval();
+    let mut w = Writer {
+        fc,
+        plan,
+        out,
+        shared,
+        waiting: VecDeque::new(),
+        produced: 0,
+        items: 0,
+        next_tick,
+        last_refusal: None,
+        error: None,
+    };
+    w.main_loop(&rx);
+    w.shared.counters.apply_items.fetch_add(w.items, Ordering::Relaxed);
+    add_cpu(&w.shared.counters.apply_cpu_ns);
+    w.shared.finished.store(true, Ordering::Release);
+    // Tickets still waiting are settled by being dropped: `Abandoned`.
+    (w.fc, w.error)
+}
+
+impl Writer {
+    fn main_loop(&mut self, rx: &Receiver<Input>) {
+        loop {
+            if self.error.is_some() || self.plan.max_blocks.is_some_and(|m| self.produced >= m) {
+                return;
+            }
+            let ended = match self.candidate_slot() {
+                Some(time) => self.build(rx, time),
+                None => self.idle(rx),
+            };
+            if matches!(ended, Ended::Closed) {
+                return;
+            }
+        }
+    }
+
+    /// The time of the slot we would produce next, if one of ours is upcoming.
+    fn candidate_slot(&self) -> Option<TimePointSec> {
+        let chain = self.fc.chain();
+        match self.plan.pacing {
+            Pacing::Interval(_) => self.plan.producer.next_own_slot(chain).map(|n| chain.slot_time(n)),
+            Pacing::WallClock => {
+                // The earliest slot not in the past (a slot already begun counts while it may
+                // still be produced), then the first of ours from there.
+                let now = TimePointSec(u32::try_from(wall_ms().saturating_add(500) / 1000).unwrap_or(u32::MAX));
+                let first = chain.slot_at_time(now).max(1);
+                let active = chain.state.gpo().active_witnesses.len() as u32;
+                (first..first + active.max(1) * 2)
+                    .find(|n| self.plan.producer.signing_key(chain.scheduled_witness(*n)).is_some())
+                    .map(|n| chain.slot_time(n))
+            }
+        }
+    }
+
+    /// No slot of ours ahead: take blocks, park transactions, look again soon.
+    fn idle(&mut self, rx: &Receiver<Input>) -> Ended {
+        match rx.recv_timeout(WALL_POLL) {
+            Ok(Input::Tx(v)) => self.waiting.push_back(v),
+            Ok(Input::Block(b)) => self.outside_block(*b),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return Ended::Closed,
+        }
+        Ended::Abandoned
+    }
+
+    /// When to decide on the slot at `time`, on the wall clock.
+    fn deadline(&self, time: TimePointSec) -> Instant {
+        match self.plan.pacing {
+            Pacing::Interval(_) => self.next_tick,
+            Pacing::WallClock => {
+                let at_ms = u64::from(time.0) * 1000;
+                Instant::now() + Duration::from_millis(at_ms.saturating_sub(wall_ms()))
+            }
+        }
+    }
+
+    /// Open the block of the slot at `time`, apply arriving transactions into it, and at the
+    /// slot's time let the producer decide.
+    fn build(&mut self, rx: &Receiver<Input>, time: TimePointSec) -> Ended {
+        let deadline = self.deadline(time);
+        let block_bytes_max = self.plan.block_bytes_max;
+        let mut open = match self.fc.open_block(time) {
+            Ok(open) => open,
+            Err(e) => {
+                self.error = Some(format!("cannot open the block at {time}: {e}"));
+                return Ended::Closed;
+            }
+        };
+        let mut bytes = 0usize;
+        let mut kept: Vec<Verified> = Vec::new();
+        let mut items = 0u64;
+        let mut push =
+            |open: &mut engine::chain::OpenBlock<'_>, kept: &mut Vec<Verified>, bytes: &mut usize, v: Verified| {
+                items += 1;
+                match open.push(&v.tx, Some(&v.keys)) {
+                    Ok(_) => {
+                        *bytes += v.size;
+                        kept.push(v);
+                    }
+                    Err(r) => v.promise.complete(Err(Refused::Rejected(r))),
+                }
+            };
+        let mut full = false;
+        while let Some(v) = self.waiting.pop_front() {
+            if bytes + v.size > block_bytes_max && !open.is_empty() {
+                self.waiting.push_front(v);
+                full = true;
+                break;
+            }
+            push(&mut open, &mut kept, &mut bytes, v);
+        }
+        let mut outside = None;
+        let mut closed = false;
+        loop {
+            // recv_deadline hands out a waiting message even past the deadline: check first, or
+            // a steady stream would keep the block open forever.
+            if Instant::now() >= deadline {
+                break;
+            }
+            if full {
+                std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
+                break;
+            }
+            match rx.recv_deadline(deadline) {
+                Ok(Input::Tx(v)) if bytes + v.size > block_bytes_max && !open.is_empty() => {
+                    self.waiting.push_back(v);
+                    full = true;
+                }
+                Ok(Input::Tx(v)) => push(&mut open, &mut kept, &mut bytes, v),
+                Ok(Input::Block(b)) => {
+                    outside = Some(b);
+                    break;
+                }
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => {
+                    closed = true;
+                    break;
+                }
+            }
+        }
+        self.items += items;
+        if let Some(b) = outside {
+            drop(open); // undone: the outside block goes first
+            self.requeue(kept);
+            self.outside_block(*b);
+            return Ended::Abandoned;
+        }
+        if closed && open.is_empty() {
+            return Ended::Closed; // dropping the open block undoes it: no empty block at shutdown
+        }
+        // The producer decides, at the slot's time (simulated or real).
+        let now_ms = match self.plan.pacing {
+            Pacing::Interval(_) => u64::from(time.0) * 1000,
+            Pacing::WallClock => wall_ms(),
+        };
+        let decision = self.plan.producer.decide(open.chain(), now_ms);
+        let witness = match decision {
+            SlotDecision::Produce { time: t, witness, .. } if t == time => witness,
+            other => {
+                drop(open);
+                self.requeue(kept);
+                self.say_refusal(other);
+                if matches!(self.plan.pacing, Pacing::Interval(_)) {
+                    self.next_tick += self.plan.pacing.interval();
+                }
+                return if closed { Ended::Closed } else { Ended::Abandoned };
+            }
+        };
+        let key = self.plan.producer.signing_key(witness).copied();
+        let (block, outcome) = open.seal(key.as_ref());
+        self.sealed(block, outcome, kept, bytes);
+        if closed {
+            Ended::Closed
+        } else {
+            Ended::Sealed
+        }
+    }
+
+    /// Say once why a node with witnesses is not producing (the waits are not worth a line).
+    fn say_refusal(&mut self, decision: SlotDecision) {
+        if matches!(
+            decision,
+            SlotDecision::NotTimeYet { .. } | SlotDecision::NotMyTurn { .. } | SlotDecision::Lag { .. }
+        ) {
+            return;
+        }
+        let kind = std::mem::discriminant(&decision);
+        if self.last_refusal != Some(kind) {
+            self.last_refusal = Some(kind);
+            self.log(&format!("not producing: {}", describe(&decision)));
+        }
+    }
+
+    fn log(&self, line: &str) {
+        if let Some(log) = &self.plan.log {
+            log(line);
+        }
+    }
+
+    /// Transactions of an abandoned block wait for the next one, in their order, ahead of
+    /// anything that arrived later.
+    fn requeue(&mut self, kept: Vec<Verified>) {
+        for v in kept.into_iter().rev() {
+            self.waiting.push_front(v);
+        }
+    }
+
+    /// A block we produced: record it, publish the head, hand it to the journal.
+    fn sealed(&mut self, block: SignedBlock, outcome: BlockOutcome, kept: Vec<Verified>, bytes: usize) {
+        if let Err(e) = self.fc.record_produced(&block) {
+            self.error = Some(format!("produced block {} is not the head: {e}", block.block_num()));
+            return;
+        }
+        self.produced += 1;
+        let chain = self.fc.chain();
+        let num = block.block_num();
+        self.log(&format!(
+            "block {num} {} txs={} lib={} hash={}",
+            block.signed_header.header.witness,
+            block.transactions.len(),
+            chain.lib_num(),
+            block.id()
+        ));
+        let settles = kept.into_iter().map(|v| (v.promise, v.id)).collect();
+        self.publish_head();
+        let sealed_at = Instant::now();
+        let sealed = Sealed {
+            state_hash: chain.state.state_hash.0,
+            block,
+            bytes,
+            sealed_at,
+            settles,
+            outcome: Arc::new(outcome),
+        };
+        if self.out.send(ToJournal::Block(Box::new(sealed))).is_err() {
+            self.error = Some("the journal stage stopped".into());
+            return;
+        }
+        if let Pacing::Interval(interval) = self.plan.pacing {
+            // Keep the cadence; after a stall, start counting again from now.
+            self.next_tick += interval;
+            if self.next_tick < sealed_at {
+                self.next_tick = sealed_at + interval;
+            }
+        }
+        self.maybe_snapshot(num);
+    }
+
+    fn publish_head(&self) {
+        *self.shared.head.write().unwrap_or_else(|e| e.into_inner()) = Head::of(self.fc.chain());
+    }
+
+    /// A snapshot every `every` blocks, written once the journal holds the block durably (a
+    /// snapshot never names a block that is not on disk).
+    fn maybe_snapshot(&mut self, num: u32) {
+        let Some(policy) = &self.plan.snapshots else { return };
+        if policy.every == 0 || !num.is_multiple_of(policy.every) {
+            return;
+        }
+        while self.shared.durable.load(Ordering::Acquire) < num {
+            if self.shared.finished.load(Ordering::Acquire) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let started = Instant::now();
+        match crate::snapshots::write(&policy.dir, &self.fc.chain().state) {
+            Ok((path, bytes)) => self.log(&format!(
+                "snapshot {num} {} bytes={bytes} ms={}",
+                path.display(),
+                started.elapsed().as_millis()
+            )),
+            Err(e) => self.log(&format!("snapshot {num} failed in {}: {e}", policy.dir.display())),
+        }
+    }
+
+    /// A block from elsewhere through fork choice; its events (and any fork switch's) go to the
+    /// journal stage in chain order.
+    fn outside_block(&mut self, b: BlockInput) {
+        let BlockInput { block, verified, promise } = b;
+        let num = block.block_num();
+        let result = self.fc.push_block_verified(block, Some(&verified));
+        let fate = match result {
+            Ok(PushOutcome::SideBranch) => Ok(BlockAccepted::SideBranch),
+            Ok(PushOutcome::Extended(outcome)) => {
+                self.forward_applied(*outcome);
+                Ok(BlockAccepted::Applied { head: num })
+            }
+            Ok(PushOutcome::Switched { reverted, applied }) => {
+                let (popped, pushed) = (reverted.len() as u32, applied.len() as u32);
+                for r in reverted {
+                    let _ = self.out.send(ToJournal::Revert(Arc::new(r)));
+                }
+                for o in applied {
+                    self.forward_applied(o);
+                }
+                self.log(&format!("fork switch popped={popped} applied={pushed} head={}", self.fc.chain().head_num()));
+                Ok(BlockAccepted::Switched { popped, applied: pushed })
+            }
+            Err(e) => Err(e.to_string()),
+        };
+        self.publish_head();
+        promise.complete(fate);
+    }
+
+    fn forward_applied(&mut self, outcome: BlockOutcome) {
+        let num = outcome.block_num;
+        // The block is the fork database's copy; the journal needs its bytes.
+        let Some(block) = self.fc.fork_db().get(&outcome.block_id).and_then(|i| i.block.as_deref()).cloned() else {
+            self.error = Some(format!("applied block {num} is missing from the fork database"));
+            return;
+        };
+        let sealed = Sealed {
+            state_hash: outcome.state_hash.0,
+            bytes: 0,
+            sealed_at: Instant::now(),
+            settles: Vec::new(),
+            outcome: Arc::new(outcome),
+            block,
+        };
+        if self.out.send(ToJournal::Block(Box::new(sealed))).is_err() {
+            self.error = Some("the journal stage stopped".into());
+        }
+    }
+}
+
+/// What happened to a block submitted from elsewhere.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BlockAccepted {
+    /// It extended the head (now `head`).
+    Applied { head: u32 },
+    /// Kept on a branch no longer than ours.
+    SideBranch,
+    /// Our chain switched to its branch.
+    Switched { popped: u32, applied: u32 },
+}
+
+/// Decisions in words for the operator's log.
+fn describe(d: &SlotDecision) -> String {
+    match d {
+        SlotDecision::NotSynced { next_slot, now } => {
+            format!("the head is behind (next slot {next_slot}, now {now}); enable stale production to produce anyway")
+        }
+        SlotDecision::NoPrivateKey { witness } => format!("no private key for witness {witness}'s signing key"),
+        SlotDecision::LowParticipation { participation, required } => format!(
+            "participation {}.{:02} % is below the required {}.{:02} %",
+            participation / 100,
+            participation % 100,
+            required / 100,
+            required % 100
+        ),
+        other => format!("{other:?}"),
+    }
+}
