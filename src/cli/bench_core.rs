@@ -98,10 +98,11 @@ pub fn run(cmd: CoreBenchCmd) -> Result<(), CliError> {
 /// `hundred-k --write-data-dir DIR`: the workload as a data dir `graphene replay` accepts.
 fn write_data_dir_workload(dir: &Path, cycles: usize, block_size: usize) -> Result<(), CliError> {
     let failed = |what: &str, e: &dyn std::fmt::Display| CliError::Failed(format!("{what} {}: {e}", dir.display()));
+    std::fs::create_dir_all(dir).map_err(|e| failed("cannot create", &e))?;
+    let _lock = super::lock_data_dir(dir)?;
     if dir.join(journal::JOURNAL_FILE).exists() {
         return Err(CliError::Usage(format!("{} already holds a journal", dir.display())));
     }
-    std::fs::create_dir_all(dir).map_err(|e| failed("cannot create", &e))?;
     let (_, text, chain_id) = journal_genesis().map_err(|e| CliError::Failed(e.to_string()))?;
     std::fs::write(dir.join("genesis.json"), &text).map_err(|e| failed("cannot write genesis.json in", &e))?;
     let (mut journal, _) = journal::Journal::open(dir, chain_id.0, journal::OpenOptions::default())

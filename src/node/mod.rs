@@ -14,6 +14,7 @@
 //! replayed block must reproduce the block id and state hash the journal recorded for it.
 //! This layer (not the engine or consensus) is where the wall clock is read.
 
+pub mod lock;
 pub mod pool;
 pub mod producer;
 pub mod snapshots;

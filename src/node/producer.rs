@@ -35,7 +35,7 @@ pub struct Producer {
     pub fast: bool,
     /// Stop after producing this many blocks.
     pub max_blocks: Option<u64>,
-    /// Set by SIGINT/SIGTERM: finish the current block and stop.
+    /// Set by SIGINT/SIGTERM/SIGHUP: finish the current block and stop.
     pub stop: Arc<AtomicBool>,
     pub incoming: Option<Receiver<SignedTransaction>>,
     pub pool: Pool,
