@@ -44,6 +44,7 @@ impl Chain {
         }
         let witness = self.scheduled_witness(slot);
         let num = self.head_num() + 1;
+        self.check_block_time(timestamp, num)?;
         self.check_undo_history(num)?;
         let hash_before = self.begin_block();
         Ok(OpenBlock { chain: self, timestamp, slot, witness, num, hash_before, included: Vec::new(), sealed: false })
