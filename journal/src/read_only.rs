@@ -45,6 +45,10 @@ impl Storage for ReadOnlyStorage {
             Err(e) => Err(e),
         }
     }
+
+    fn writes_to_disk(&self) -> bool {
+        false
+    }
 }
 
 impl StorageFile for OverlayFile {
