@@ -74,9 +74,10 @@ fn a_second_node_on_the_same_data_dir_is_refused_and_the_first_keeps_every_durab
     assert!(stderr.contains(&format!("pid {}", first.id())), "names the holder: {stderr}");
     assert!(!String::from_utf8_lossy(&second.stdout).contains("durable"), "the second node produced nothing");
     // Every other command that writes a data dir is refused the same way.
-    for args in [&["replay", "--repair"][..], &["bench", "hundred-k", "--cycles", "10", "--write-data-dir"][..]] {
-        let out = graphene().args(args).arg(if args[0] == "replay" { "--data-dir" } else { "" }).arg(&dir).output();
-        let out = out.unwrap();
+    for args in
+        [&["replay", "--repair", "--data-dir"][..], &["bench", "hundred-k", "--cycles", "10", "--write-data-dir"][..]]
+    {
+        let out = graphene().args(args).arg(&dir).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(3), "{args:?}: {stderr}");
         assert!(stderr.contains(&format!("pid {}", first.id())), "{args:?}: {stderr}");
