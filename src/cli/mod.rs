@@ -7,6 +7,8 @@ pub mod bench_fees;
 pub mod bench_margin;
 pub mod bench_node;
 pub mod config;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod key;
 pub mod node;
 pub mod replay;
