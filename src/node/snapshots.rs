@@ -31,9 +31,12 @@ pub fn list(dir: &Path) -> std::io::Result<Vec<(u32, PathBuf)>> {
     scan(dir, true).map(|(found, _)| found)
 }
 
+/// Snapshot files with the block each covers, newest first; and leftover files.
+pub type Scan = (Vec<(u32, PathBuf)>, Vec<PathBuf>);
+
 /// [`list`], and the leftover files (`.tmp`, old format) it found: deleted if `delete`, else
 /// only returned (read-only replay).
-pub fn scan(dir: &Path, delete: bool) -> std::io::Result<(Vec<(u32, PathBuf)>, Vec<PathBuf>)> {
+pub fn scan(dir: &Path, delete: bool) -> std::io::Result<Scan> {
     let mut found = Vec::new();
     let mut leftovers = Vec::new();
     for entry in fs::read_dir(dir)? {
