@@ -96,3 +96,18 @@ fn decode_accepts_the_unsigned_and_the_signed_bytes_encode_prints() {
     assert_eq!(code, 2);
     assert!(err.contains("not a transaction (signed or unsigned)"), "{err}");
 }
+
+#[test]
+fn a_5_mb_account_name_is_cut_in_the_rejection() {
+    let name = "a".repeat(5 << 20);
+    let scenario = json!({"genesis": "dev", "skip_signatures": true, "blocks": [{"timestamp": "2026-01-01T00:00:05",
+        "transactions": [{"ref_block_num": 0, "ref_block_prefix": 0, "expiration": "2026-01-01T01:00:00",
+            "operations": [[5, {"name": name, "registrar": "1.2.17", "referrer": "1.2.17"}]],
+            "extensions": [], "signatures": []}]}]});
+    let (code, out, err) = graphene(&["apply", "-"], &scenario.to_string());
+    assert_eq!(code, 0, "{err}");
+    assert!(out.len() < 1_000, "{} bytes of output", out.len());
+    let line: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(line["code"], "invalid_account_name");
+    assert!(line["message"].as_str().unwrap().contains("(5242880 bytes in all)"), "{line}");
+}

@@ -58,13 +58,9 @@ pub fn read_input(path: &str) -> Result<String, CliError> {
 }
 
 /// Input echoed in an error message, cut to a readable length: a 5 MB name must not come back
-/// whole. Cuts on a character boundary and says how much was left out.
+/// whole (see `ledger::ops::error::shown`).
 pub fn cut(text: &str) -> std::borrow::Cow<'_, str> {
-    const SHOWN_CHARS: usize = 64;
-    match text.char_indices().nth(SHOWN_CHARS) {
-        None => std::borrow::Cow::Borrowed(text),
-        Some((at, _)) => std::borrow::Cow::Owned(format!("{}... ({} bytes in all)", &text[..at], text.len())),
-    }
+    ledger::ops::error::shown(text)
 }
 
 #[cfg(test)]
