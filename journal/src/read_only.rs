@@ -137,7 +137,7 @@ mod tests {
         {
             let (mut j, _) = Journal::open(dir.path(), chain, OpenOptions::default()).unwrap();
             for n in 1..=4u32 {
-                j.append(n, &[n as u8; 20], &[n as u8; 32], &vec![n as u8; 100]).unwrap();
+                j.append(n, &[n as u8; 20], &[n as u8; 32], &[n as u8; 100]).unwrap();
             }
             j.sync().unwrap();
         }

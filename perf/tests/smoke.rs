@@ -51,9 +51,10 @@ fn hundred_k_with_all_checks_pays_the_scaled_account_fee_past_1000_accounts() {
 
 #[test]
 fn hundred_k_with_all_checks_refuses_more_accounts_than_the_fee_steps_can_pay() {
-    let err = run_hundred_k(&HundredKConfig { cycles: 4 * 65_535 + 1, checks: Checks::All, block_size: 1_000 })
-        .err()
-        .expect("refused");
+    let Err(err) = run_hundred_k(&HundredKConfig { cycles: 4 * 65_535 + 1, checks: Checks::All, block_size: 1_000 })
+    else {
+        panic!("refused");
+    };
     assert!(err.to_string().contains("scaled account_create fee"), "{err}");
 }
 
