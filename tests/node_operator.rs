@@ -164,4 +164,8 @@ fn bad_flags_are_refused_before_the_data_dir_is_created() {
     refused_before_creating_anything(&["--required-participation", "250"], "--required-participation 250");
     refused_before_creating_anything(&["--private-key", "5Knot-a-key"], "--private-key");
     refused_before_creating_anything(&["--chain-id", "zz"], "--chain-id");
+    refused_before_creating_anything(
+        &["--genesis", "/nonexistent/genesis.json"],
+        "--genesis /nonexistent/genesis.json",
+    );
 }

@@ -176,6 +176,11 @@ fn validate(args: &NodeArgs) -> Result<(), CliError> {
             )));
         }
     }
+    if let Some(path) = &args.genesis {
+        if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+            return Err(CliError::Usage(format!("--genesis {}: not a readable file", path.display())));
+        }
+    }
     if let Some(path) = &args.tx_file {
         let meta =
             std::fs::metadata(path).map_err(|e| CliError::Usage(format!("--tx-file {}: {e}", path.display())))?;
