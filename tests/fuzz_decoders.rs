@@ -181,6 +181,46 @@ fn fuzz_journal_records() {
     });
 }
 
+/// The read-only open of `graphene replay` against the writable open, on the same damaged bytes:
+/// the same verdict, head and report, reading the same records, and the files left untouched.
+#[test]
+fn fuzz_journal_read_only_open_agrees_with_the_writable_open() {
+    let chain_id = [3u8; 32];
+    let (journal_bytes, index_bytes) = journal_corpus(chain_id);
+    let tmp = tempfile::tempdir().unwrap();
+    let real = tmp.path();
+    let mem = Path::new("/mem");
+    fuzz::run("journal read-only open", |rng| {
+        let journal = fuzz::mutate(rng, &journal_bytes, &index_bytes);
+        let index = if rng.gen() { fuzz::mutate(rng, &index_bytes, &journal_bytes) } else { index_bytes.clone() };
+        std::fs::write(real.join(journal::JOURNAL_FILE), &journal).unwrap();
+        std::fs::write(real.join(journal::INDEX_FILE), &index).unwrap();
+        let disk = FaultyStorage::new();
+        disk.set_contents(&mem.join(journal::JOURNAL_FILE), journal.clone());
+        disk.set_contents(&mem.join(journal::INDEX_FILE), index.clone());
+        let writable = Journal::open_in(disk, mem, chain_id, OpenOptions::default());
+        let read_only = Journal::open_read_only(real, chain_id, OpenOptions::default());
+        match (writable, read_only) {
+            (Ok((w, wr)), Ok((r, rr))) => {
+                assert_eq!(
+                    (w.head(), wr.torn_tail_bytes_cut, wr.index_rebuilt),
+                    (r.head(), rr.torn_tail_bytes_cut, rr.index_rebuilt)
+                );
+                for n in w.first_block()..=w.head() {
+                    assert_eq!(w.read(n).unwrap(), r.read(n).unwrap());
+                }
+            }
+            (Err(w), Err(r)) => assert_eq!(
+                w.to_string().replace(&mem.display().to_string(), ""),
+                r.to_string().replace(&real.display().to_string(), "")
+            ),
+            (w, r) => panic!("writable {:?} but read-only {:?}", w.map(|x| x.1), r.map(|x| x.1)),
+        }
+        assert_eq!(std::fs::read(real.join(journal::JOURNAL_FILE)).unwrap(), journal, "read-only changed the journal");
+        assert_eq!(std::fs::read(real.join(journal::INDEX_FILE)).unwrap(), index, "read-only changed the index");
+    });
+}
+
 #[test]
 fn fuzz_snapshots() {
     let mut chain = dev_chain();
