@@ -135,6 +135,12 @@ pub enum BlockError {
         "block {num} would leave {depth} reversible blocks above the last irreversible block {lib}; the limit is {max}"
     )]
     UndoHistoryExhausted { num: u32, lib: u32, depth: u32, max: u32 },
+    #[error(
+        "block timestamp {timestamp} is a maintenance time whose next maintenance time would be past \
+         {}, the last time the chain can represent",
+        TimePointSec::MAX
+    )]
+    TimeOutOfRange { timestamp: TimePointSec },
 }
 
 /// Why [`Chain::pop_block`] could not pop.
@@ -284,6 +290,21 @@ impl Chain {
             return Err(BlockError::UndoHistoryExhausted { num, lib, depth, max: MAX_UNDO_HISTORY });
         }
         Ok(())
+    }
+
+    /// Refuse a block at `timestamp` (block `num`) whose maintenance would set a next maintenance
+    /// time past the u32 seconds of `time_point_sec` (see [`crate::maintenance::next_maintenance_time`]):
+    /// the chain stops there with a rejection instead of wrapping to 1970 as core's uint32 would.
+    pub(crate) fn check_block_time(&self, timestamp: TimePointSec, num: u32) -> Result<(), BlockError> {
+        let dgp = self.state.dgp();
+        if dgp.next_maintenance_time > timestamp {
+            return Ok(());
+        }
+        let interval = self.state.gpo().parameters.maintenance_interval;
+        match crate::maintenance::next_maintenance_time(num, dgp.next_maintenance_time.0, timestamp.0, interval) {
+            Some(_) => Ok(()),
+            None => Err(BlockError::TimeOutOfRange { timestamp }),
+        }
     }
 
     /// Open the frame of a block about to be built or applied; returns the hash to rewind to.
@@ -462,16 +483,21 @@ impl Chain {
         }
         let interval = self.block_interval();
         let dgp = self.state.dgp();
+        // In u64, saturating at the last representable second: core adds in uint32 and wraps
+        // (db_witness_schedule.cpp:44-72). A slot past the end collapses onto TimePointSec::MAX,
+        // where `check_block_time` refuses the block (maintenance is due by then).
+        let interval = u64::from(interval);
+        let saturate = |t: u64| TimePointSec(u32::try_from(t).unwrap_or(u32::MAX));
         if dgp.head_block_number == 0 {
-            return dgp.time.plus(n * interval);
+            return saturate(u64::from(dgp.time.0) + u64::from(n) * interval);
         }
-        let head_slot = dgp.time.0 / interval * interval;
+        let head_slot = u64::from(dgp.time.0) / interval * interval;
         let skip = if dgp.dynamic_flags & MAINTENANCE_FLAG != 0 {
-            u32::from(self.state.gpo().parameters.maintenance_skip_slots)
+            u64::from(self.state.gpo().parameters.maintenance_skip_slots)
         } else {
             0
         };
-        TimePointSec(head_slot + (n + skip) * interval)
+        saturate(head_slot + (u64::from(n) + skip) * interval)
     }
 
     /// The slot a timestamp falls in (0: not after the head).
@@ -566,6 +592,7 @@ impl Chain {
         if slot == 0 {
             return Err(BlockError::BeforeFirstSlot { timestamp: h.timestamp, first_slot: self.slot_time(1) });
         }
+        self.check_block_time(h.timestamp, num)?;
         let scheduled = self.scheduled_witness(slot);
         if h.witness != scheduled {
             return Err(BlockError::WrongWitness { got: h.witness, scheduled, slot });
@@ -625,7 +652,7 @@ impl Chain {
             for i in 0..missed {
                 let w = self.scheduled_witness(i + 1);
                 if w != h.witness {
-                    self.state.witnesses.modify(w.0, |w| w.total_missed += 1);
+                    self.state.witnesses.modify(w.0, |w| w.total_missed = w.total_missed.saturating_add(1));
                 }
             }
         }
@@ -633,7 +660,10 @@ impl Chain {
             if num == 1 {
                 d.recently_missed_count = 0;
             } else if missed > 0 {
-                d.recently_missed_count += RECENTLY_MISSED_INCREMENT * missed;
+                // Saturating, where core's uint32 wraps (db_update.cpp:55-56): a chain that missed
+                // a billion slots must not read as one that missed a few.
+                let added = RECENTLY_MISSED_INCREMENT.saturating_mul(missed);
+                d.recently_missed_count = d.recently_missed_count.saturating_add(added);
             } else if d.recently_missed_count > RECENTLY_MISSED_INCREMENT {
                 d.recently_missed_count -= RECENTLY_MISSED_DECREMENT;
             } else if d.recently_missed_count > 0 {

@@ -62,15 +62,16 @@ pub enum JournalError {
 
     #[error(
         "block {block_num} in {} (record at byte {offset}) is damaged: {reason}. The node refuses to start on \
-         a damaged journal. To discard block {block_num} and every later block (they are fetched again from \
-         peers), restart with --truncate-corrupt-at {block_num}",
+         a damaged journal. To discard block {block_num} and every later block (they are lost: keep a copy \
+         of the data dir first), run `graphene node --truncate-corrupt-at \
+         {block_num}` or `graphene replay --repair --truncate-corrupt-at {block_num}` on it",
         path.display()
     )]
     CorruptRecord { path: PathBuf, block_num: u32, offset: u64, reason: CorruptReason },
 
     #[error(
         "--truncate-corrupt-at {requested} is after the first damaged block {damaged}; damaged blocks cannot be \
-         kept, restart with --truncate-corrupt-at {damaged}"
+         kept, give --truncate-corrupt-at {damaged}"
     )]
     TruncateAfterDamage { requested: u32, damaged: u32 },
 

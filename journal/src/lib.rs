@@ -12,6 +12,8 @@
 //!   blake3 checksum; fixed-size index entries.
 //! - [`recovery`]: the scan every open runs: verifies every record, cuts a torn tail, refuses to
 //!   start on damage unless told to truncate there, repairs the index.
+//! - [`read_only`]: [`ReadOnlyStorage`], which opens a journal without changing a byte on disk
+//!   (recovery's repairs stay in memory and are reported), for `graphene replay`.
 //! - [`Journal`]: append (buffered), `sync` (one fdatasync for everything appended since the
 //!   last: group commit), random reads through the index, streaming replay
 //!   ([`Journal::iter_from`]) and `truncate_after` for fork switches.
@@ -22,6 +24,7 @@
 pub mod error;
 pub mod format;
 mod journal;
+pub mod read_only;
 mod reader;
 pub mod recovery;
 pub mod replay;
@@ -31,6 +34,7 @@ pub mod testing;
 
 pub use error::{ChainIdHex, CorruptReason, JournalError};
 pub use journal::{Journal, Record, RecordRef, INDEX_FILE, JOURNAL_FILE};
+pub use read_only::ReadOnlyStorage;
 pub use recovery::{CorruptCut, OpenOptions, RecoveryReport};
 pub use replay::Replay;
 pub use storage::{DiskFile, FileStorage, Storage, StorageFile};

@@ -17,6 +17,12 @@ pub trait Storage {
     /// Opens the file at `path` for reading and appending, creating it (and its directory) when
     /// it does not exist.
     fn open_file(&self, path: &Path) -> io::Result<Self::File>;
+
+    /// Whether changes reach the files (false for [`crate::ReadOnlyStorage`]); callers that
+    /// manage other files beside the journal (snapshots) follow the same rule.
+    fn writes_to_disk(&self) -> bool {
+        true
+    }
 }
 
 /// One append-only file.

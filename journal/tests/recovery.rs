@@ -89,7 +89,9 @@ fn damage_in_the_middle_refuses_to_open_naming_the_block_and_truncates_only_on_r
     assert_eq!(*offset, offsets[2] as u64);
     let message = err.to_string();
     assert!(message.contains("block 3 in /mem/node/blocks.journal"), "{message}");
-    assert!(message.contains("restart with --truncate-corrupt-at 3"), "{message}");
+    assert!(message.contains("`graphene node --truncate-corrupt-at 3`"), "{message}");
+    assert!(message.contains("`graphene replay --repair --truncate-corrupt-at 3`"), "{message}");
+    assert!(!message.contains("fetched again from peers"), "there are no peers yet: {message}");
     let full_len = offsets[5];
     assert_eq!(file_len(&disk, &journal_path()), full_len);
 

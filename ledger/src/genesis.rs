@@ -233,11 +233,11 @@ pub enum GenesisError {
     MaxCoreSupplyOutOfRange { value: i64 },
     #[error("initial parameters are invalid: {0}")]
     Parameters(#[from] ChainParamsError),
-    #[error("account name '{name}' is not a valid name")]
+    #[error("account name '{}' is not a valid name", crate::ops::error::shown(name))]
     InvalidAccountName { name: String },
-    #[error("account name '{name}' appears twice (or is a special account's name)")]
+    #[error("account name '{}' appears twice (or is a special account's name)", crate::ops::error::shown(name))]
     DuplicateAccount { name: String },
-    #[error("asset symbol '{symbol}' is not a valid symbol")]
+    #[error("asset symbol '{}' is not a valid symbol", crate::ops::error::shown(symbol))]
     InvalidAssetSymbol { symbol: String },
     #[error("asset symbol '{symbol}' appears twice (or is the core asset's)")]
     DuplicateAsset { symbol: String },

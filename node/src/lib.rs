@@ -2,6 +2,7 @@
 //! threads, the wall clock and the files; the chain below it sees only blocks and their
 //! timestamps.
 //!
+//! - [`lock`]: the exclusive lock on a data directory (one process per data dir).
 //! - [`pipeline`]: ingress → verify (N threads) → apply (the single writer) → journal → events.
 //! - [`restore`]: the data directory, the genesis copy, restoring state (newest usable snapshot
 //!   plus the journal tail, or genesis plus the whole journal) and verified replay.
@@ -9,6 +10,7 @@
 //! - [`snapshots`]: snapshot files (write atomically, list, load).
 //! - [`pool`], [`producer`]: the witness node's pending pool and production loop.
 
+pub mod lock;
 pub mod pipeline;
 pub mod pool;
 pub mod producer;
@@ -16,4 +18,6 @@ pub mod replica;
 pub mod restore;
 pub mod snapshots;
 
-pub use restore::{load_genesis, replay, restore, GenesisSource, NodeError, ReplayStats, Restored, REPLAY_SKIP};
+pub use restore::{
+    load_genesis, replay, restore, restore_in, GenesisSource, NodeError, ReplayStats, Restored, REPLAY_SKIP,
+};

@@ -35,7 +35,7 @@ pub struct Producer {
     pub fast: bool,
     /// Stop after producing this many blocks.
     pub max_blocks: Option<u64>,
-    /// Set by SIGINT/SIGTERM: finish the current block and stop.
+    /// Set by SIGINT/SIGTERM/SIGHUP: finish the current block and stop.
     pub stop: Arc<AtomicBool>,
     pub incoming: Option<Receiver<SignedTransaction>>,
     pub pool: Pool,
@@ -100,7 +100,7 @@ impl Producer {
                 // Say once why a node with witnesses is not producing.
                 let kind = std::mem::discriminant(&other);
                 if self.last_refusal != Some(kind) {
-                    eprintln!("not producing: {other:?}");
+                    eprintln!("not producing: {}", refusal_text(&other));
                     self.last_refusal = Some(kind);
                 }
             }
@@ -158,5 +158,41 @@ impl Producer {
             ),
         );
         Ok(())
+    }
+}
+
+/// Why a node with witnesses is not producing, in words and with the flag that changes it.
+fn refusal_text(decision: &SlotDecision) -> String {
+    match decision {
+        SlotDecision::NotSynced { next_slot, now } => format!(
+            "the head is behind (next slot {next_slot}, now {now}) and stale production is off \
+             (--enable-stale-production produces anyway)"
+        ),
+        SlotDecision::NoPrivateKey { witness } => {
+            format!("no --private-key matches the current signing key of witness {witness}")
+        }
+        SlotDecision::LowParticipation { participation, required } => format!(
+            "participation of the last 128 slots is {}.{:02} %, below the required {}.{:02} % \
+             (--required-participation)",
+            participation / 100,
+            participation % 100,
+            required / 100,
+            required % 100
+        ),
+        other => format!("{other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_low_participation_refusal_is_a_sentence_naming_the_flag() {
+        let text = refusal_text(&SlotDecision::LowParticipation { participation: 3_125, required: 3_300 });
+        assert_eq!(
+            text,
+            "participation of the last 128 slots is 31.25 %, below the required 33.00 % (--required-participation)"
+        );
     }
 }

@@ -17,7 +17,7 @@
 use crate::snapshots;
 use engine::chain::SkipFlags;
 use engine::Chain;
-use journal::{Journal, OpenOptions, RecoveryReport};
+use journal::{FileStorage, Journal, OpenOptions, RecoveryReport, Storage};
 use ledger::block::SignedBlock;
 use ledger::genesis::GenesisState;
 use ledger::transaction::ChainId;
@@ -89,15 +89,18 @@ pub const REPLAY_SKIP: SkipFlags =
     SkipFlags { signatures: true, tapos: true, dupe: false, fee_schedule: true, block_signature: true };
 
 /// What restoring found and did.
-pub struct Restored {
+pub struct Restored<S: Storage = FileStorage> {
     pub chain: Chain,
-    pub journal: Journal,
+    pub journal: Journal<S>,
     pub report: RecoveryReport,
     /// The block of the snapshot restored from, if any.
     pub snapshot: Option<u32>,
     pub stats: ReplayStats,
     /// Snapshots skipped, with the reason.
     pub skipped_snapshots: Vec<String>,
+    /// Files in the data dir that are in the way (leftover snapshot files, snapshots past the
+    /// journal head): deleted when restoring with `repair`, otherwise only listed.
+    pub stale_files: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -119,16 +122,39 @@ pub fn restore(
 ) -> Result<Restored, NodeError> {
     std::fs::create_dir_all(data_dir)
         .map_err(|e| NodeError::Setup(format!("cannot create data dir {}: {e}", data_dir.display())))?;
-    let (journal, report) = Journal::open(data_dir, chain_id.0, opts)?;
+    restore_in(FileStorage, data_dir, genesis, chain_id, opts, use_snapshot, progress)
+}
+
+/// [`restore`] on the journal opened through `storage`; with [`journal::ReadOnlyStorage`] nothing
+/// in the data dir is created, changed or deleted (stale files are listed in
+/// [`Restored::stale_files`] instead), which is how `graphene replay` verifies without `--repair`.
+pub fn restore_in<S: Storage + Sync>(
+    storage: S,
+    data_dir: &Path,
+    genesis: &GenesisState,
+    chain_id: ChainId,
+    opts: OpenOptions,
+    use_snapshot: bool,
+    progress: &mut dyn FnMut(u32, ReplayStats),
+) -> Result<Restored<S>, NodeError>
+where
+    S::File: Sync,
+{
+    let writable = storage.writes_to_disk();
+    let (journal, report) = Journal::open_in(storage, data_dir, chain_id.0, opts)?;
     let mut skipped = Vec::new();
     let mut base = None;
-    let list =
-        snapshots::list(data_dir).map_err(|e| NodeError::Setup(format!("cannot list {}: {e}", data_dir.display())))?;
+    let (list, mut stale_files) = snapshots::scan(data_dir, writable)
+        .map_err(|e| NodeError::Setup(format!("cannot list {}: {e}", data_dir.display())))?;
     for (num, path) in list {
         if num > journal.head() {
             // The journal was cut below it (torn tail, --truncate-corrupt-at): unusable.
-            skipped.push(format!("{} is past the journal head {}; deleted", path.display(), journal.head()));
-            let _ = std::fs::remove_file(&path);
+            let verb = if writable { "deleted" } else { "left in place" };
+            skipped.push(format!("{} is past the journal head {}; {verb}", path.display(), journal.head()));
+            if writable {
+                let _ = std::fs::remove_file(&path);
+            }
+            stale_files.push(path);
             continue;
         }
         if !use_snapshot || base.is_some() {
@@ -155,17 +181,20 @@ pub fn restore(
     };
     let mut chain = Chain::new(state);
     let stats = replay(&mut chain, &journal, progress)?;
-    Ok(Restored { chain, journal, report, snapshot, stats, skipped_snapshots: skipped })
+    Ok(Restored { chain, journal, report, snapshot, stats, skipped_snapshots: skipped, stale_files })
 }
 
 /// Apply every journal block after the chain's head, with undo disabled and the checks of
 /// [`REPLAY_SKIP`] off, verifying each block's id and recorded state hash. Stops at the first
 /// divergence, naming the block.
-pub fn replay(
+pub fn replay<S: Storage + Sync>(
     chain: &mut Chain,
-    journal: &Journal,
+    journal: &Journal<S>,
     progress: &mut dyn FnMut(u32, ReplayStats),
-) -> Result<ReplayStats, NodeError> {
+) -> Result<ReplayStats, NodeError>
+where
+    S::File: Sync,
+{
     let saved = chain.skip;
     chain.skip = REPLAY_SKIP;
     chain.set_undo_enabled(false);
@@ -175,11 +204,14 @@ pub fn replay(
     result
 }
 
-fn replay_inner(
+fn replay_inner<S: Storage + Sync>(
     chain: &mut Chain,
-    journal: &Journal,
+    journal: &Journal<S>,
     progress: &mut dyn FnMut(u32, ReplayStats),
-) -> Result<ReplayStats, NodeError> {
+) -> Result<ReplayStats, NodeError>
+where
+    S::File: Sync,
+{
     let mut stats = ReplayStats::default();
     let from = chain.head_num() + 1;
     if from > journal.head() {
@@ -223,8 +255,8 @@ struct Decoded {
 }
 
 /// The decode thread of [`replay_inner`]: read, decode and digest every record from `from` on.
-fn decode_blocks(
-    journal: &Journal,
+fn decode_blocks<S: Storage>(
+    journal: &Journal<S>,
     from: u32,
     out: std::sync::mpsc::SyncSender<Result<Decoded, NodeError>>,
     applied: &std::sync::mpsc::Receiver<SignedBlock>,

@@ -28,12 +28,25 @@ pub fn path_for(dir: &Path, block_num: u32) -> PathBuf {
 
 /// Snapshot files in `dir` with the block each covers, newest first. Deletes leftover `.tmp` files.
 pub fn list(dir: &Path) -> std::io::Result<Vec<(u32, PathBuf)>> {
+    scan(dir, true).map(|(found, _)| found)
+}
+
+/// Snapshot files with the block each covers, newest first; and leftover files.
+pub type Scan = (Vec<(u32, PathBuf)>, Vec<PathBuf>);
+
+/// [`list`], and the leftover files (`.tmp`, old format) it found: deleted if `delete`, else
+/// only returned (read-only replay).
+pub fn scan(dir: &Path, delete: bool) -> std::io::Result<Scan> {
     let mut found = Vec::new();
+    let mut leftovers = Vec::new();
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with(PREFIX) && (name.ends_with(".tmp") || name.ends_with(OLD_SUFFIX)) {
-            let _ = fs::remove_file(entry.path());
+            if delete {
+                let _ = fs::remove_file(entry.path());
+            }
+            leftovers.push(entry.path());
             continue;
         }
         let Some(num) = name.strip_prefix(PREFIX).and_then(|s| s.strip_suffix(SUFFIX)) else { continue };
@@ -42,7 +55,7 @@ pub fn list(dir: &Path) -> std::io::Result<Vec<(u32, PathBuf)>> {
         }
     }
     found.sort_by_key(|f| std::cmp::Reverse(f.0));
-    Ok(found)
+    Ok((found, leftovers))
 }
 
 /// Write a snapshot of `state` (between blocks, its head durable in the journal) atomically and

@@ -25,7 +25,10 @@
 //!   committee-account cannot sign, so the registrar and funder is the dev lifetime member
 //!   `nathan`, whose genesis balance is raised to 5,000,000,000 BTS and claimed in block 1;
 //!   every created account has the same generated key. Fees are the schedule's fees, and the
-//!   funding transfer covers what account i later pays.
+//!   funding transfer covers what account i later pays. Each account_create pays the fee as
+//!   scaled by the registrations before it (§6.5); `accounts_per_fee_scale` is core's 1,000 up to
+//!   4,000 cycles and a quarter of the phase above that, so the fee stays payable (at most
+//!   4 × 65,535 cycles).
 //!
 //! Measurement code: reads the clock; never runs inside the deterministic core.
 
@@ -238,6 +241,27 @@ const FUNDER_NAME: &str = "nathan";
 /// nathan's genesis balance in `Checks::All`: enough for 200,000 cycles of fees and funding.
 const FUNDER_GENESIS_BALANCE: i64 = 500_000_000_000_000;
 
+/// Most account_create fee steps a `Checks::All` phase may take (see [`accounts_per_fee_scale`]).
+const FEE_STEPS_MAX: usize = 4;
+
+/// `accounts_per_fee_scale` of the `Checks::All` genesis. Registrations scale the account_create
+/// fee (§6.5, account_evaluator.cpp): every `accounts_per_fee_scale` of them in one maintenance
+/// interval shift `basic_fee` left by `account_fee_scale_bitshifts` (4). With the dev default
+/// of 1,000 the fee passes what nathan holds after ~5,000 accounts and u64 after ~11,000, so the
+/// default 200,000-account phase could never be paid. Core's 1,000 is kept where a run stays within
+/// [`FEE_STEPS_MAX`] steps; longer runs get one step per quarter of the phase (up to u16).
+fn accounts_per_fee_scale(cycles: usize) -> Result<u16, HundredKError> {
+    let per_scale = cycles.div_ceil(FEE_STEPS_MAX).max(1_000);
+    u16::try_from(per_scale).map_err(|_| {
+        HundredKError::Genesis(format!(
+            "--checks all pays the scaled account_create fee; {cycles} registrations in one maintenance interval \
+             would take more than {FEE_STEPS_MAX} fee steps of up to {} accounts (at most {} cycles)",
+            u16::MAX,
+            FEE_STEPS_MAX * usize::from(u16::MAX)
+        ))
+    })
+}
+
 /// The driver: the chain plus what building transactions needs.
 struct Driver {
     chain: Chain,
@@ -257,7 +281,7 @@ fn dev_key(name: &str) -> PrivateKey {
 }
 
 impl Driver {
-    fn new(checks: Checks, block_size: usize) -> Result<Self, HundredKError> {
+    fn new(checks: Checks, block_size: usize, cycles: usize) -> Result<Self, HundredKError> {
         let mut genesis = GenesisState::dev();
         let funder_key = dev_key(FUNDER_NAME);
         match checks {
@@ -274,6 +298,7 @@ impl Driver {
                     .find(|b| b.owner == addr)
                     .ok_or_else(|| HundredKError::Genesis("the dev genesis has no balance for nathan".into()))?;
                 b.amount = FUNDER_GENESIS_BALANCE;
+                genesis.initial_parameters.accounts_per_fee_scale = accounts_per_fee_scale(cycles)?;
             }
         }
         let text = serde_json::to_string(&genesis).map_err(|e| HundredKError::Genesis(e.to_string()))?;
@@ -327,13 +352,21 @@ impl Driver {
         self.produce("balance_claim", &txs)
     }
 
-    /// Fill in the fee the current schedule asks (`Checks::All`); keep the C++'s fee otherwise.
-    fn with_fee(&self, mut op: Operation) -> Operation {
-        if self.checks == Checks::All {
-            let fee = self.chain.state.gpo().parameters.current_fees.calculate_fee(&op).expect("schedule fees fit");
-            *op.fee_mut() = Asset::core(fee as i64);
+    /// The fee schedule an `account_create` made after `registered` others this maintenance
+    /// interval pays by (`Checks::All`): `basic_fee` shifted as the registrations before it will
+    /// have shifted it (account_evaluator.cpp: `basic_fee <<= account_fee_scale_bitshifts` at
+    /// every `accounts_per_fee_scale`-th registration). Transactions are built before the phase
+    /// runs, so the fee is computed ahead of the shifts it has to pay for.
+    fn scaled_fees(&self, registered: u32) -> FeeSchedule {
+        let params = &self.chain.state.gpo().parameters;
+        let steps = registered.checked_div(u32::from(params.accounts_per_fee_scale)).unwrap_or(0);
+        let shift = u32::from(params.account_fee_scale_bitshifts).saturating_mul(steps);
+        let mut fees = params.current_fees.clone();
+        if let Some(ledger::fees::FeeParameters::AccountCreate(mut p)) = fees.params_for(5) {
+            p.basic_fee = p.basic_fee.checked_shl(shift).unwrap_or(0);
+            fees.set(ledger::fees::FeeParameters::AccountCreate(p));
         }
-        op
+        fees
     }
 
     /// A transaction of `ops`: unsigned without checks; otherwise with TaPoS on the head block,
@@ -444,15 +477,17 @@ fn object_instance(r: &OperationResult) -> u64 {
 /// Run the benchmark.
 pub fn run_hundred_k(cfg: &HundredKConfig) -> Result<Report, HundredKError> {
     let cycles = cfg.cycles.max(1);
-    let mut d = Driver::new(cfg.checks, cfg.block_size)?;
+    let mut d = Driver::new(cfg.checks, cfg.block_size, cycles)?;
     let user_pub = d.user_key.public_key();
     let (funder, funder_key, user_key) = (d.funder, d.funder_key, d.user_key);
     let mut phases = Vec::with_capacity(4);
 
-    // 1. account_create.
+    // 1. account_create, each paying the fee as scaled by the registrations before it.
+    let registered_before = d.chain.state.dgp().accounts_registered_this_interval;
+    let mut scaled: Option<(u32, FeeSchedule)> = None;
     let txs: Vec<_> = (0..cycles)
         .map(|i| {
-            let op = d.with_fee(Operation::AccountCreate(AccountCreateOp {
+            let mut op = Operation::AccountCreate(AccountCreateOp {
                 registrar: funder,
                 referrer: funder,
                 name: format!("a{i}"),
@@ -464,7 +499,17 @@ pub fn run_hundred_k(cfg: &HundredKConfig) -> Result<Report, HundredKError> {
                     ..Default::default()
                 },
                 ..Default::default()
-            }));
+            });
+            if d.checks == Checks::All {
+                // One schedule per scale step; the fee itself per operation (its size counts).
+                let registered = registered_before + i as u32;
+                let step = registered / u32::from(d.chain.state.gpo().parameters.accounts_per_fee_scale.max(1));
+                if scaled.as_ref().is_none_or(|(s, _)| *s != step) {
+                    scaled = Some((step, d.scaled_fees(registered)));
+                }
+                let fees = &scaled.as_ref().expect("set just above").1;
+                *op.fee_mut() = Asset::core(fees.calculate_fee(&op).expect("schedule fees fit") as i64);
+            }
             d.sign(vec![op], &[funder_key])
         })
         .collect();

@@ -39,6 +39,25 @@ fn hundred_k_with_all_checks_signs_and_produces_blocks() {
     assert_eq!(r.final_state.first_account_core, 1_000_000);
 }
 
+/// Past the 1,000th registration the account_create fee is shifted left by 4 bits (§6.5); every
+/// account after it must pay the scaled fee or the phase stops with "insufficient fee".
+#[test]
+fn hundred_k_with_all_checks_pays_the_scaled_account_fee_past_1000_accounts() {
+    let r = run_hundred_k(&HundredKConfig { cycles: 1_010, checks: Checks::All, block_size: 1_000 }).unwrap();
+    assert_eq!(r.final_state.accounts_created, 1_010);
+    assert_eq!(r.final_state.assets_created, 1_010);
+    assert_eq!(r.total_operations(), 5 * 1_010);
+}
+
+#[test]
+fn hundred_k_with_all_checks_refuses_more_accounts_than_the_fee_steps_can_pay() {
+    let Err(err) = run_hundred_k(&HundredKConfig { cycles: 4 * 65_535 + 1, checks: Checks::All, block_size: 1_000 })
+    else {
+        panic!("refused");
+    };
+    assert!(err.to_string().contains("scaled account_create fee"), "{err}");
+}
+
 #[test]
 fn sigcheck_counts_recoveries_on_every_thread() {
     let r = run_sigcheck(&SigcheckConfig { recoveries: 200, threads: 2 }).unwrap();

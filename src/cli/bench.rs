@@ -41,7 +41,7 @@ pub struct MatchingArgs {
 /// Where a latency benchmark writes its results besides the text report on standard output.
 #[derive(Args)]
 pub struct ReportArgs {
-    /// Write the report as JSON to this file.
+    /// Write the report as JSON to this file (`-`: to standard output, instead of the text).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
     /// Write one HdrHistogram `.hgrm` percentile file per latency step (offered rate) into this directory.
@@ -50,6 +50,21 @@ pub struct ReportArgs {
     /// Draw the latency distribution of every step into this SVG file.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
+}
+
+impl ReportArgs {
+    /// Print the text report, or only the JSON with `--json -`; write the JSON to `--json FILE`.
+    pub fn emit(&self, text: &dyn std::fmt::Display, json: &serde_json::Value) -> Result<(), CliError> {
+        match &self.json {
+            Some(p) if p.as_os_str() == "-" => println!("{json}"),
+            Some(p) => {
+                print!("{text}");
+                perf::report::write_json(p, json).map_err(|e| CliError::Failed(e.to_string()))?;
+            }
+            None => print!("{text}"),
+        }
+        Ok(())
+    }
 }
 
 pub fn run(cmd: BenchCmd) -> Result<(), CliError> {
@@ -70,15 +85,12 @@ fn run_matching(args: MatchingArgs) -> Result<(), CliError> {
         seed: args.seed,
         commands: args.commands,
         compare: args.compare,
-        hgrm_dir: args.report.hgrm_dir,
+        hgrm_dir: args.report.hgrm_dir.clone(),
         ..Default::default()
     };
     let report =
         perf::matching::run_matching_bench(cfg).map_err(|e| CliError::Failed(format!("matching bench: {e}")))?;
-    print!("{report}");
-    if let Some(path) = &args.report.json {
-        perf::report::write_json(path, &report.to_json()).map_err(|e| CliError::Failed(e.to_string()))?;
-    }
+    args.report.emit(&report, &report.to_json())?;
     if let Some(path) = &args.report.plot {
         let series: Vec<_> =
             report.latency.iter().map(|r| (format!("{} ops/s offered", r.offered_per_sec), &r.histogram)).collect();
@@ -86,4 +98,85 @@ fn run_matching(args: MatchingArgs) -> Result<(), CliError> {
             .map_err(|e| CliError::Failed(e.to_string()))?;
     }
     Ok(())
+}
+
+/// `--runs N` and `--json FILE` of the benchmarks that report one headline number.
+#[derive(Args, Clone, Debug, PartialEq, Eq)]
+pub struct RunArgs {
+    /// Run the benchmark N times: each run's report is printed, then the median of the headline
+    /// figure with every run's value.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub runs: u32,
+    /// Write the report as JSON to FILE (`-`: to standard output, instead of the text). With
+    /// `--runs` above 1: `{"runs": [each report], "median": {...}}`.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+}
+
+/// The headline figure of a report: its name (with unit) and value.
+pub type Headline<R> = (&'static str, fn(&R) -> f64);
+
+/// Run `run` `args.runs` times, printing each report (`run i/N` before each when N > 1) and then
+/// the median of `headline`; write the JSON as `--json` says.
+pub fn repeat<R: std::fmt::Display>(
+    args: &RunArgs,
+    headline: Headline<R>,
+    to_json: impl Fn(&R) -> serde_json::Value,
+    mut run: impl FnMut() -> Result<R, CliError>,
+) -> Result<(), CliError> {
+    let json_to_stdout = args.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    let (name, value_of) = headline;
+    let mut reports = Vec::new();
+    for i in 1..=args.runs {
+        let report = run()?;
+        if !json_to_stdout {
+            if args.runs > 1 {
+                println!("run {i}/{}: {name} {:.0}", args.runs, value_of(&report));
+            }
+            println!("{report}");
+        }
+        reports.push(report);
+    }
+    let values: Vec<f64> = reports.iter().map(value_of).collect();
+    let median = median(&values);
+    if args.runs > 1 && !json_to_stdout {
+        let each: Vec<String> = values.iter().map(|v| format!("{v:.0}")).collect();
+        println!("median of {} runs: {name} {median:.0} (runs: {})", args.runs, each.join(" / "));
+    }
+    let Some(path) = &args.json else { return Ok(()) };
+    let json = if args.runs == 1 {
+        to_json(&reports[0])
+    } else {
+        serde_json::json!({
+            "runs": reports.iter().map(&to_json).collect::<Vec<_>>(),
+            "median": {name: median},
+        })
+    };
+    if json_to_stdout {
+        println!("{json}");
+        Ok(())
+    } else {
+        perf::report::write_json(path, &json).map_err(|e| CliError::Failed(e.to_string()))
+    }
+}
+
+/// The median (the mean of the two middle values for an even count).
+fn median(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        assert_eq!(super::median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(super::median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
+        assert_eq!(super::median(&[7.0]), 7.0);
+    }
 }

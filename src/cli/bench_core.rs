@@ -36,8 +36,8 @@ pub enum CoreBenchCmd {
         checks: ChecksArg,
         #[arg(long, default_value_t = 1_000, help = "Transactions per block with --checks all")]
         block_size: usize,
-        #[arg(long, help = "Also write the report as JSON to this file")]
-        json: Option<PathBuf>,
+        #[command(flatten)]
+        run: super::bench::RunArgs,
         #[arg(
             long,
             value_name = "DIR",
@@ -53,21 +53,14 @@ pub enum CoreBenchCmd {
         recoveries: usize,
         #[arg(long, default_value_t = 0, help = "Threads of the parallel run (0: one per core)")]
         threads: usize,
-        #[arg(long, help = "Also write the report as JSON to this file")]
-        json: Option<PathBuf>,
+        #[command(flatten)]
+        run: super::bench::RunArgs,
     },
-}
-
-fn write_json(path: &Option<PathBuf>, value: &serde_json::Value) -> Result<(), CliError> {
-    if let Some(p) = path {
-        perf::report::write_json(p, value).map_err(|e| CliError::Failed(e.to_string()))?;
-    }
-    Ok(())
 }
 
 pub fn run(cmd: CoreBenchCmd) -> Result<(), CliError> {
     match cmd {
-        CoreBenchCmd::HundredK { cycles, checks, block_size, json, write_data_dir } => {
+        CoreBenchCmd::HundredK { cycles, checks, block_size, run, write_data_dir } => {
             if cycles == 0 || block_size == 0 {
                 return Err(CliError::Usage("--cycles and --block-size must be at least 1".into()));
             }
@@ -78,19 +71,27 @@ pub fn run(cmd: CoreBenchCmd) -> Result<(), CliError> {
                 ChecksArg::None => Checks::None,
                 ChecksArg::All => Checks::All,
             };
-            let report = run_hundred_k(&HundredKConfig { cycles, checks, block_size })
-                .map_err(|e| CliError::Failed(e.to_string()))?;
-            println!("{report}");
-            write_json(&json, &report.to_json())
+            let cfg = HundredKConfig { cycles, checks, block_size };
+            super::bench::repeat(
+                &run,
+                ("ops/s", |r: &perf::hundred_k::Report| r.ops_per_sec()),
+                |r| r.to_json(),
+                || run_hundred_k(&cfg).map_err(|e| CliError::Failed(e.to_string())),
+            )
         }
-        CoreBenchCmd::Sigcheck { recoveries, threads, json } => {
+        CoreBenchCmd::Sigcheck { recoveries, threads, run } => {
             if recoveries == 0 {
                 return Err(CliError::Usage("--recoveries must be at least 1".into()));
             }
-            let report =
-                run_sigcheck(&SigcheckConfig { recoveries, threads }).map_err(|e| CliError::Failed(e.to_string()))?;
-            println!("{report}");
-            write_json(&json, &report.to_json())
+            let cfg = SigcheckConfig { recoveries, threads };
+            let headline: super::bench::Headline<perf::sigcheck::SigcheckReport> =
+                ("recoveries/s on one thread", |r| r.ours_single.per_sec());
+            super::bench::repeat(
+                &run,
+                headline,
+                |r| r.to_json(),
+                || run_sigcheck(&cfg).map_err(|e| CliError::Failed(e.to_string())),
+            )
         }
     }
 }
@@ -98,10 +99,11 @@ pub fn run(cmd: CoreBenchCmd) -> Result<(), CliError> {
 /// `hundred-k --write-data-dir DIR`: the workload as a data dir `graphene replay` accepts.
 fn write_data_dir_workload(dir: &Path, cycles: usize, block_size: usize) -> Result<(), CliError> {
     let failed = |what: &str, e: &dyn std::fmt::Display| CliError::Failed(format!("{what} {}: {e}", dir.display()));
+    std::fs::create_dir_all(dir).map_err(|e| failed("cannot create", &e))?;
+    let _lock = super::lock_data_dir(dir)?;
     if dir.join(journal::JOURNAL_FILE).exists() {
         return Err(CliError::Usage(format!("{} already holds a journal", dir.display())));
     }
-    std::fs::create_dir_all(dir).map_err(|e| failed("cannot create", &e))?;
     let (_, text, chain_id) = journal_genesis().map_err(|e| CliError::Failed(e.to_string()))?;
     std::fs::write(dir.join("genesis.json"), &text).map_err(|e| failed("cannot write genesis.json in", &e))?;
     let (mut journal, _) = journal::Journal::open(dir, chain_id.0, journal::OpenOptions::default())

@@ -1,6 +1,6 @@
 //! `graphene bench maintenance`: times the maintenance block's fee distribution on a large
-//! chain (see `perf::fees`). Prints the report as text, or JSON with `--json` (to a file with
-//! `--json FILE`).
+//! chain (see `perf::fees`). Prints the report as text; `--json FILE` writes it as JSON (`-`:
+//! standard output instead of the text); `--runs N` repeats it and reports the median.
 
 use super::CliError;
 use clap::{Args, Subcommand};
@@ -24,10 +24,8 @@ pub struct MaintenanceArgs {
     /// Lifetime members among the accounts (the referrers).
     #[arg(long, default_value_t = 1_000)]
     pub lifetime_members: usize,
-    /// `--json`: print the report as one JSON object instead of text; `--json FILE`: print the
-    /// text and write the JSON to FILE.
-    #[arg(long, num_args = 0..=1, default_missing_value = "-", value_name = "FILE")]
-    pub json: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub run: super::bench::RunArgs,
 }
 
 pub fn run(cmd: FeesBenchCmd) -> Result<(), CliError> {
@@ -36,20 +34,11 @@ pub fn run(cmd: FeesBenchCmd) -> Result<(), CliError> {
             if a.payers > a.accounts {
                 return Err(CliError::Usage(format!("--payers {} is more than --accounts {}", a.payers, a.accounts)));
             }
-            let report = run_maintenance_bench(MaintenanceBenchConfig {
-                accounts: a.accounts,
-                payers: a.payers,
-                lifetime_members: a.lifetime_members,
-            });
-            match &a.json {
-                Some(p) if p.as_os_str() == "-" => println!("{}", report.to_json()),
-                Some(p) => {
-                    println!("{report}");
-                    perf::report::write_json(p, &report.to_json()).map_err(|e| CliError::Failed(e.to_string()))?;
-                }
-                None => println!("{report}"),
-            }
-            Ok(())
+            let cfg =
+                MaintenanceBenchConfig { accounts: a.accounts, payers: a.payers, lifetime_members: a.lifetime_members };
+            let headline: super::bench::Headline<perf::fees::MaintenanceReport> =
+                ("maintenance block us", |r| r.maintenance_block.as_secs_f64() * 1e6);
+            super::bench::repeat(&a.run, headline, |r| r.to_json(), || Ok(run_maintenance_bench(cfg.clone())))
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `graphene bench margin`: times the block whose feed drop margin-calls many positions of one
-//! BitAsset against a deep book (see `perf::margin`). Prints the report as text, or JSON with
-//! `--json`.
+//! BitAsset against a deep book (see `perf::margin`). Prints the report as text; `--json FILE`
+//! writes it as JSON (`-`: standard output instead of the text); `--runs N` repeats it and
+//! reports the median.
 
 use super::CliError;
 use clap::{Args, Subcommand};
@@ -36,9 +37,8 @@ pub struct MarginArgs {
     /// Seed of the `--flow` order stream.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Print the report as one JSON object.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub run: super::bench::RunArgs,
 }
 
 pub fn run(cmd: MarginBenchCmd) -> Result<(), CliError> {
@@ -54,22 +54,14 @@ pub fn run(cmd: MarginBenchCmd) -> Result<(), CliError> {
             if cfg.per_block == 0 {
                 return Err(CliError::Usage("--per-block must be at least 1".into()));
             }
-            let report = run_margin_flow(cfg);
-            if a.json {
-                println!("{}", report.to_json());
-            } else {
-                println!("{report}");
-            }
-            Ok(())
+            let headline: super::bench::Headline<perf::margin_flow::FlowReport> = ("orders/s", |r| r.ops_per_sec());
+            super::bench::repeat(&a.run, headline, |r| r.to_json(), || Ok(run_margin_flow(cfg.clone())))
         }
         MarginBenchCmd::Margin(a) => {
-            let report = run_margin_bench(MarginBenchConfig { healthy: a.healthy, callable: a.callable });
-            if a.json {
-                println!("{}", report.to_json());
-            } else {
-                println!("{report}");
-            }
-            Ok(())
+            let cfg = MarginBenchConfig { healthy: a.healthy, callable: a.callable };
+            let headline: super::bench::Headline<perf::margin::MarginReport> =
+                ("feed-drop block us", |r| r.feed_drop_block.as_secs_f64() * 1e6);
+            super::bench::repeat(&a.run, headline, |r| r.to_json(), || Ok(run_margin_bench(cfg.clone())))
         }
     }
 }

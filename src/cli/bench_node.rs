@@ -77,10 +77,7 @@ pub fn run(a: NodeArgs) -> Result<(), CliError> {
         presign: a.presign,
     };
     let r = run_node_bench(&cfg).map_err(failed)?;
-    print!("{r}");
-    if let Some(p) = &a.report.json {
-        report::write_json(p, &r.to_json()).map_err(failed)?;
-    }
+    a.report.emit(&r, &r.to_json())?;
     let names: Vec<String> = r
         .steps
         .iter()

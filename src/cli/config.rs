@@ -94,7 +94,7 @@ pub fn load(explicit: Option<&Path>, data_dir: &Path) -> Result<NodeConfig, CliE
         None => {
             let p = data_dir.join(FILE_NAME);
             if !p.exists() {
-                std::fs::write(&p, TEMPLATE)
+                write_private(&p, TEMPLATE)
                     .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", p.display())))?;
             }
             p
@@ -103,6 +103,19 @@ pub fn load(explicit: Option<&Path>, data_dir: &Path) -> Result<NodeConfig, CliE
     let text = std::fs::read_to_string(&path)
         .map_err(|e| CliError::Usage(format!("cannot read config {}: {e}", path.display())))?;
     parse(&text, &path)
+}
+
+/// Create `path` readable and writable by its owner only (mode 0600 on Unix): the operator is
+/// told to put signing keys in this file, so it must not start out world-readable.
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
 }
 
 #[cfg(test)]

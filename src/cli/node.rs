@@ -157,6 +157,43 @@ fn spawn_tx_reader(path: PathBuf) -> Result<mpsc::Receiver<SignedTransaction>, C
     Ok(rx)
 }
 
+/// Check every setting that can be checked without the data dir, so that a bad command line is
+/// refused before anything is created. Run on the flags, and again once the config file filled in
+/// the rest. Keys and ids are parsed again where they are used; this only finds the bad ones early.
+fn validate(args: &NodeArgs) -> Result<(), CliError> {
+    for s in &args.witness_ids {
+        s.parse::<WitnessId>().map_err(|e| CliError::Usage(format!("--witness-id {}: {e}", super::cut(s))))?;
+    }
+    for wif in &args.private_keys {
+        // The key itself is never echoed.
+        PrivateKey::from_wif(wif).map_err(|e| CliError::Usage(format!("--private-key: {e}")))?;
+    }
+    parse_chain_id(args.chain_id.as_deref())?;
+    if let Some(pct) = args.required_participation {
+        if pct > 100 {
+            return Err(CliError::Usage(format!(
+                "--required-participation {pct}: a percentage of the last 128 slots, at most 100"
+            )));
+        }
+    }
+    if let Some(path) = &args.genesis {
+        if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+            return Err(CliError::Usage(format!("--genesis {}: not a readable file", path.display())));
+        }
+    }
+    if let Some(path) = &args.tx_file {
+        let meta =
+            std::fs::metadata(path).map_err(|e| CliError::Usage(format!("--tx-file {}: {e}", path.display())))?;
+        if meta.is_dir() {
+            return Err(CliError::Usage(format!(
+                "--tx-file {}: is a directory; give a file or FIFO of JSON transactions, one per line",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Fill every setting the command line left unset from the config file.
 fn apply_config(args: &mut NodeArgs, config: super::config::NodeConfig) {
     args.genesis = args.genesis.take().or(config.genesis);
@@ -179,9 +216,20 @@ pub fn run(mut args: NodeArgs) -> Result<(), CliError> {
         (None, true) => PathBuf::from("./data/dev"),
         (None, false) => return Err(CliError::Usage("--data-dir is required without --dev".into())),
     };
+    validate(&args)?;
     std::fs::create_dir_all(&data_dir).map_err(|e| failed(format!("cannot create {}: {e}", data_dir.display())))?;
+    // Held until this function returns, i.e. for the node's whole life.
+    let _lock = super::lock_data_dir(&data_dir)?;
+    // Registered before restoring, so a stop request during a long restore is not lost either:
+    // SIGINT (Ctrl-C), SIGTERM (service managers) and SIGHUP (a closed terminal) all stop the node
+    // the same clean way, after the current block, with a sync, a snapshot and the `stopped` line.
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(sig, Arc::clone(&stop)).map_err(failed)?;
+    }
     let config = super::config::load(args.config.as_deref(), &data_dir)?;
     apply_config(&mut args, config);
+    validate(&args)?;
     ledger::keys::set_address_prefix(args.prefix.as_deref().unwrap_or(if args.dev { "TEST" } else { "BTS" }));
     let source = match (&args.genesis, args.dev) {
         (Some(p), _) => Some(GenesisSource::File(p.clone())),
@@ -217,10 +265,6 @@ pub fn run(mut args: NodeArgs) -> Result<(), CliError> {
     let ours = our_witnesses(&args, &chain.state, &keys)?;
     if ours.is_empty() {
         return Err(CliError::Usage("no witness to produce for: give --witness-id and --private-key, or --dev".into()));
-    }
-    let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(sig, Arc::clone(&stop)).map_err(failed)?;
     }
     let incoming = args.tx_file.map(spawn_tx_reader).transpose()?;
     let mut schedule = consensus::BlockProducer::new(ours.clone());

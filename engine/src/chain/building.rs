@@ -46,6 +46,7 @@ impl Chain {
         }
         let witness = self.scheduled_witness(slot);
         let num = self.head_num() + 1;
+        self.check_block_time(timestamp, num)?;
         self.check_undo_history(num)?;
         let hash_before = self.begin_block(timestamp);
         Ok(OpenBlock {

@@ -4,6 +4,20 @@
 //! and tests; the `Display` text is the sentence shown to a user.
 
 use crate::ids::{AccountId, AssetId};
+use std::borrow::Cow;
+
+/// Characters of an input string shown in a message.
+pub const SHOWN_CHARS_MAX: usize = 64;
+
+/// `text` as echoed in a message: whole when short, else its first [`SHOWN_CHARS_MAX`]
+/// characters and how long it was. An invalid name may be megabytes long, and a message that
+/// repeats it whole is unreadable (and a cheap way to amplify output).
+pub fn shown(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(SHOWN_CHARS_MAX) {
+        None => Cow::Borrowed(text),
+        Some((at, _)) => Cow::Owned(format!("{}... ({} bytes in all)", &text[..at], text.len())),
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ValidateError {
@@ -29,9 +43,9 @@ pub enum ValidateError {
     SameAccount { field: &'static str, account: AccountId },
     #[error("{field}: both sides are asset {asset}")]
     SameAsset { field: &'static str, asset: AssetId },
-    #[error("'{name}' is not a valid account name")]
+    #[error("'{}' is not a valid account name", shown(name))]
     InvalidAccountName { name: String },
-    #[error("'{symbol}' is not a valid asset symbol")]
+    #[error("'{}' is not a valid asset symbol", shown(symbol))]
     InvalidSymbol { symbol: String },
     #[error("precision {precision} exceeds 12")]
     PrecisionTooHigh { precision: u8 },
@@ -95,5 +109,21 @@ impl ValidateError {
     /// A rule violation without a dedicated variant.
     pub fn rule(code: &'static str, rule: impl Into<String>) -> Self {
         ValidateError::Rule { code, rule: rule.into() }
+    }
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::*;
+
+    #[test]
+    fn a_5_mb_account_name_is_cut_in_the_message() {
+        let name = "a".repeat(5 << 20);
+        let message = ValidateError::InvalidAccountName { name }.to_string();
+        assert!(message.len() < 200, "{} bytes", message.len());
+        assert!(message.contains("... (5242880 bytes in all)"), "{message}");
+        assert_eq!(shown("nathan"), "nathan");
+        // Cut on a character boundary.
+        assert!(shown(&"é".repeat(100)).starts_with(&"é".repeat(SHOWN_CHARS_MAX)));
     }
 }
