@@ -34,6 +34,7 @@ pub mod json;
 pub mod keys;
 pub mod objects;
 pub mod ops;
+pub mod prefix;
 pub mod sign_state;
 pub mod time;
 pub mod transaction;
