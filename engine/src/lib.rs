@@ -5,6 +5,7 @@
 //! Layout:
 //! - [`state`]: the arenas of every object type and their secondary indexes; sessions.
 //! - [`genesis`]: the initial state, in bitshares-core's object order.
+//! - [`lookup`]: [`lookup::LookupMap`], the hash map without iteration that every index uses.
 //! - [`chain`]: transaction acceptance (§2.3), block production and application (§2.6), slots
 //!   and the witness schedule (§10.5), the last irreversible block (§2.7).
 //! - [`evaluators`]: one module per operation family, each `evaluate` (read-only) then `apply`.
@@ -20,6 +21,9 @@
 //! cadence, the journal) reads a clock, touches a file or uses randomness: the block timestamp is
 //! the only time the state machine sees, so replay and simulation are exact.
 
+// No floating point in the state machine (DESIGN.md "Numbers are money"): amounts are integers
+// and prices ratios. Clocks, randomness and std hash maps are kept out by clippy.toml.
+#![deny(clippy::float_arithmetic, clippy::cast_precision_loss)]
 // Rejections carry the values (amounts with their symbols) that made them fail, by design
 // (DESIGN.md "Errors"); they are the cold path, so their size is not boxed away.
 #![allow(clippy::result_large_err)]
@@ -31,6 +35,7 @@ pub mod error;
 pub mod evaluators;
 pub mod events;
 pub mod genesis;
+pub mod lookup;
 pub mod maintenance;
 pub mod query;
 pub mod snapshot;

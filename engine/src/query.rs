@@ -6,32 +6,34 @@ use crate::state::State;
 use ledger::asset::{Asset, Price};
 use ledger::ids::*;
 use ledger::objects::LimitOrderObject;
+use ledger::prefix::{to_json, Prefix};
 use serde_json::Value;
 
-/// The object with this id as `get_objects` shows it, or `null`.
-pub fn get_object(state: &State, id: ObjectId) -> Value {
+/// The object with this id as `get_objects` shows it, or `null`; public keys and addresses are
+/// printed with `prefix`.
+pub fn get_object(state: &State, id: ObjectId, prefix: Prefix) -> Value {
     let i = id.instance();
     let v = match (id.space(), id.type_id()) {
-        (1, 2) => state.accounts.get(i).map(serde_json::to_value),
-        (1, 3) => state.assets.get(i).map(serde_json::to_value),
-        (1, 5) => state.committee_members.get(i).map(serde_json::to_value),
-        (1, 6) => state.witnesses.get(i).map(serde_json::to_value),
-        (1, 4) => state.force_settlements.get(i).map(serde_json::to_value),
-        (1, 7) => state.limit_orders.get(i).map(serde_json::to_value),
-        (1, 8) => state.call_orders.get(i).map(serde_json::to_value),
-        (1, 13) => state.vesting_balances.get(i).map(serde_json::to_value),
-        (1, 15) => state.genesis_balances.get(i).map(serde_json::to_value),
-        (2, 0) => state.global.get(i).map(serde_json::to_value),
-        (2, 1) => state.dynamic_global.get(i).map(serde_json::to_value),
-        (2, 3) => state.asset_dynamic.get(i).map(serde_json::to_value),
-        (2, 4) => state.bitasset_data.get(i).map(serde_json::to_value),
-        (2, 5) => state.balances.get(i).map(serde_json::to_value),
-        (2, 6) => state.statistics.get(i).map(serde_json::to_value),
-        (2, 7) => state.recent_transactions.get(i).map(serde_json::to_value),
-        (2, 8) => state.block_summaries.get(i).map(serde_json::to_value),
-        (2, 11) => state.chain_property.get(i).map(serde_json::to_value),
-        (2, 12) => state.witness_schedule.get(i).map(serde_json::to_value),
-        (2, 17) => state.collateral_bids.get(i).map(serde_json::to_value),
+        (1, 2) => state.accounts.get(i).map(|o| to_json(o, prefix)),
+        (1, 3) => state.assets.get(i).map(|o| to_json(o, prefix)),
+        (1, 5) => state.committee_members.get(i).map(|o| to_json(o, prefix)),
+        (1, 6) => state.witnesses.get(i).map(|o| to_json(o, prefix)),
+        (1, 4) => state.force_settlements.get(i).map(|o| to_json(o, prefix)),
+        (1, 7) => state.limit_orders.get(i).map(|o| to_json(o, prefix)),
+        (1, 8) => state.call_orders.get(i).map(|o| to_json(o, prefix)),
+        (1, 13) => state.vesting_balances.get(i).map(|o| to_json(o, prefix)),
+        (1, 15) => state.genesis_balances.get(i).map(|o| to_json(o, prefix)),
+        (2, 0) => state.global.get(i).map(|o| to_json(o, prefix)),
+        (2, 1) => state.dynamic_global.get(i).map(|o| to_json(o, prefix)),
+        (2, 3) => state.asset_dynamic.get(i).map(|o| to_json(o, prefix)),
+        (2, 4) => state.bitasset_data.get(i).map(|o| to_json(o, prefix)),
+        (2, 5) => state.balances.get(i).map(|o| to_json(o, prefix)),
+        (2, 6) => state.statistics.get(i).map(|o| to_json(o, prefix)),
+        (2, 7) => state.recent_transactions.get(i).map(|o| to_json(o, prefix)),
+        (2, 8) => state.block_summaries.get(i).map(|o| to_json(o, prefix)),
+        (2, 11) => state.chain_property.get(i).map(|o| to_json(o, prefix)),
+        (2, 12) => state.witness_schedule.get(i).map(|o| to_json(o, prefix)),
+        (2, 17) => state.collateral_bids.get(i).map(|o| to_json(o, prefix)),
         _ => None,
     };
     match v {

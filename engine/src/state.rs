@@ -6,17 +6,13 @@
 //! indexes; lookups by name, symbol, (owner, asset) and transaction id go through the indexes
 //! below. Only the apply thread holds a `&mut State`.
 
+use crate::lookup::LookupMap;
 use ledger::encoding::Unpack;
 use ledger::graph::{Arena, Index, ObjectChanges, StateHash, Undoable};
 use ledger::ids::*;
 use ledger::objects::*;
 use ledger::transaction::TransactionId;
 use std::collections::BTreeSet;
-
-/// The hash maps of the indexes: foldhash, seeded per process. Several times faster than SipHash
-/// on these small keys and still keyed, so colliding keys cannot be precomputed. Never iterated,
-/// so the seed cannot leak into state.
-pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Add `entries` to an ordered set in bulk (snapshot restore): sorted once, then built from the
 /// sorted run (`BTreeSet::from_iter` of sorted data builds its nodes bottom-up, without a tree
@@ -33,7 +29,7 @@ fn extend_sorted<K: Ord>(set: &mut BTreeSet<K>, mut entries: Vec<K>) {
 /// Accounts by name (names are unique). A hash map: the apply path only looks names up; a
 /// listing in name order sorts on demand.
 #[derive(Default)]
-pub struct AccountNames(pub FastMap<String, u64>);
+pub struct AccountNames(pub LookupMap<String, u64>);
 impl Index<AccountObject> for AccountNames {
     fn insert(&mut self, instance: u64, obj: &AccountObject) {
         self.0.insert(obj.name.clone(), instance);
@@ -57,7 +53,7 @@ impl Index<AccountObject> for AccountNames {
 
 /// Assets by symbol (symbols are unique); a hash map, as [`AccountNames`].
 #[derive(Default)]
-pub struct AssetSymbols(pub FastMap<String, u64>);
+pub struct AssetSymbols(pub LookupMap<String, u64>);
 impl Index<AssetObject> for AssetSymbols {
     fn insert(&mut self, instance: u64, obj: &AssetObject) {
         self.0.insert(obj.symbol.clone(), instance);
@@ -83,7 +79,7 @@ impl Index<AssetObject> for AssetSymbols {
 /// ordered set per owner for listing an account's balances in asset order.
 #[derive(Default)]
 pub struct BalancesByOwner {
-    by_key: FastMap<(AccountId, AssetId), u64>,
+    by_key: LookupMap<(AccountId, AssetId), u64>,
     by_owner: BTreeSet<(AccountId, AssetId, u64)>,
 }
 impl BalancesByOwner {
@@ -124,7 +120,7 @@ impl Index<AccountBalanceObject> for BalancesByOwner {
 /// Recent transactions by id (de-duplication) and by expiration (for clearing).
 #[derive(Default)]
 pub struct RecentTransactions {
-    pub by_id: FastMap<TransactionId, u64>,
+    pub by_id: LookupMap<TransactionId, u64>,
     pub by_expiration: BTreeSet<(u32, u64)>,
 }
 impl Index<TransactionHistoryObject> for RecentTransactions {
@@ -355,7 +351,7 @@ impl PartialOrd for CollateralKey {
 #[derive(Default)]
 pub struct CallOrderIndex {
     pub by_collateral: BTreeSet<CollateralKey>,
-    pub by_borrower: FastMap<(AccountId, AssetId), u64>,
+    pub by_borrower: LookupMap<(AccountId, AssetId), u64>,
 }
 impl CallOrderIndex {
     /// Instances of the positions in `debt_asset`, least collateralized first.
@@ -448,7 +444,7 @@ impl PartialOrd for BidKey {
 #[derive(Default)]
 pub struct CollateralBidIndex {
     pub by_price: BTreeSet<BidKey>,
-    pub by_bidder: FastMap<(AccountId, AssetId), u64>,
+    pub by_bidder: LookupMap<(AccountId, AssetId), u64>,
 }
 impl CollateralBidIndex {
     /// Instances of the bids on `debt_asset`, best first.
@@ -480,7 +476,7 @@ impl Index<CollateralBidObject> for CollateralBidIndex {
 /// Witnesses or committee members by vote id, so validating an account's votes is a lookup per
 /// vote rather than a walk over every candidate. Vote ids never change once assigned.
 #[derive(Default)]
-pub struct VoteIds(pub FastMap<ledger::ops::VoteId, u64>);
+pub struct VoteIds(pub LookupMap<ledger::ops::VoteId, u64>);
 impl Index<WitnessObject> for VoteIds {
     fn insert(&mut self, instance: u64, obj: &WitnessObject) {
         self.0.insert(obj.vote_id, instance);

@@ -13,7 +13,7 @@ use engine::dex::{
 };
 use ledger::asset::{Asset, Price};
 use ledger::ids::{AccountId, AssetId, LimitOrderId};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 const A: AssetId = AssetId(1);
 const B: AssetId = AssetId(2);
@@ -60,7 +60,7 @@ struct Stream {
     rng: SplitMix64,
     next_id: u64,
     extreme: bool,
-    sides: HashMap<LimitOrderId, Side>,
+    sides: BTreeMap<LimitOrderId, Side>,
 }
 
 impl Stream {
@@ -130,7 +130,7 @@ fn run_stream(seed: u64, commands: usize, extreme: bool) -> (usize, usize) {
     // Park few empty levels so that compaction runs often.
     fast.set_empty_level_slack(if seed & 1 == 0 { 2 } else { 64 });
     let mut reference = ReferenceBook::new(pair);
-    let mut stream = Stream { rng: SplitMix64(seed), next_id: 0, extreme, sides: HashMap::new() };
+    let mut stream = Stream { rng: SplitMix64(seed), next_id: 0, extreme, sides: BTreeMap::new() };
     let (mut ev_fast, mut ev_ref) = (Vec::new(), Vec::new());
     let mut live: Vec<LimitOrderId> = Vec::new();
     let (mut fills, mut max_len) = (0, 0);

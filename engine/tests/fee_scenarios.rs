@@ -198,7 +198,7 @@ fn lifetime_member_paying_20_bts_gets_16_bts_cashback_at_maintenance() {
     withdraw(&mut chain, "nathan", vb.id, 16 * BTS).unwrap();
     assert_eq!(chain.state.balance(id(&chain, "nathan"), CORE_ASSET) - balance, 16 * BTS);
     // The query shape of bitshares-core's get_objects.
-    let q = engine::query::get_object(&chain.state, vb.id.object_id());
+    let q = engine::query::get_object(&chain.state, vb.id.object_id(), ledger::prefix::Prefix::TEST);
     assert_eq!(q["owner"], "1.2.17");
     assert_eq!(q["policy"][0], 1);
     assert_eq!(q["policy"][1]["vesting_seconds"], CASHBACK_PERIOD);

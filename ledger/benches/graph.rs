@@ -4,6 +4,9 @@
 //!
 //! Run: `cargo bench -p ledger --bench graph`.
 
+// A benchmark times itself; ledger/clippy.toml keeps clocks out of the crate, not its benches.
+#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
+
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use ledger::graph::{Arena, Object, Undoable};
 use std::time::{Duration, Instant};

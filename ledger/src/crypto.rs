@@ -214,7 +214,7 @@ pub fn key_addresses(key: &PublicKey) -> Result<[Address; 5], KeyError> {
 }
 
 /// Address text with an explicit prefix: `PREFIX ‖ base58(addr ‖ ripemd160(addr)[0..4])`
-/// (CLIENTS.md §4.2); `Display` uses the process-wide prefix instead.
+/// (CLIENTS.md §4.2); `Display` uses the default prefix `BTS` instead.
 pub fn address_text(address: &Address, prefix: &str) -> String {
     let mut body = [0u8; 24];
     body[..20].copy_from_slice(&address.0);

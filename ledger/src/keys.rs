@@ -7,34 +7,18 @@
 //! - [`Address`]: `ripemd160(sha512(key))`, 20 bytes.
 //! - [`Signature`]: 65-byte compact recoverable signature, hex in JSON.
 //!
-//! The text prefix (`BTS`, `TEST`, …) is a process-wide setting ([`set_address_prefix`]) used when
-//! printing; parsing accepts any prefix of capital letters so JSON from any chain's clients reads.
+//! `Display` and serde print the default prefix `BTS`; another chain's prefix is a value
+//! ([`crate::prefix::Prefix`]) passed to whatever prints (see [`crate::prefix`]). Parsing accepts
+//! any prefix of capital letters so JSON from any chain's clients reads.
 //! Key derivation, signing and recovery live in [`crate::crypto`].
 
 use crate::encoding::{DecodeError, Pack, Reader, Unpack};
+use crate::prefix::{Prefix, ADDRESS_TOKEN, PUBLIC_KEY_TOKEN};
 use ripemd::Ripemd160;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha512};
 use std::cmp::Ordering;
 use std::fmt;
-use std::sync::RwLock;
-
-static ADDRESS_PREFIX: RwLock<String> = RwLock::new(String::new());
-
-/// The prefix printed before public keys and addresses (default `BTS`).
-pub fn address_prefix() -> String {
-    let p = ADDRESS_PREFIX.read().unwrap_or_else(|e| e.into_inner());
-    if p.is_empty() {
-        "BTS".to_string()
-    } else {
-        p.clone()
-    }
-}
-
-/// Set the printed prefix, e.g. `TEST` for test networks.
-pub fn set_address_prefix(prefix: &str) {
-    *ADDRESS_PREFIX.write().unwrap_or_else(|e| e.into_inner()) = prefix.to_string();
-}
 
 /// Why key or address text did not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -74,7 +58,7 @@ fn parse_prefixed(text: &str, len: usize) -> Option<Vec<u8>> {
 fn to_prefixed(data: &[u8]) -> String {
     let mut body = data.to_vec();
     body.extend_from_slice(&ripemd160(data)[..4]);
-    format!("{}{}", address_prefix(), bs58::encode(body).into_string())
+    format!("{}{}", Prefix::BTS, bs58::encode(body).into_string())
 }
 
 /// A 33-byte compressed secp256k1 public key.
@@ -150,8 +134,17 @@ impl Unpack for PublicKey {
     }
 }
 impl Serialize for PublicKey {
+    /// The default text, marked for [`crate::prefix::to_json`] (transparent to serde_json).
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        s.serialize_newtype_struct(PUBLIC_KEY_TOKEN, &Text(self))
+    }
+}
+
+/// Serializes as the `Display` text.
+struct Text<'a, T>(&'a T);
+impl<T: fmt::Display> Serialize for Text<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self.0)
     }
 }
 impl<'de> Deserialize<'de> for PublicKey {
@@ -195,8 +188,9 @@ impl Unpack for Address {
     }
 }
 impl Serialize for Address {
+    /// The default text, marked for [`crate::prefix::to_json`] (transparent to serde_json).
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        s.serialize_newtype_struct(ADDRESS_TOKEN, &Text(self))
     }
 }
 impl<'de> Deserialize<'de> for Address {

@@ -14,6 +14,10 @@
 //! never iterates a hash map into anything observable. Time arrives as data
 //! ([`time::TimePointSec`]).
 
+// No floating point in the state machine (DESIGN.md "Numbers are money"): amounts are integers
+// and prices ratios. Clocks, randomness and std hash maps are kept out by clippy.toml.
+#![deny(clippy::float_arithmetic, clippy::cast_precision_loss)]
+
 pub mod asset;
 pub mod authority;
 pub mod block;
@@ -30,6 +34,7 @@ pub mod json;
 pub mod keys;
 pub mod objects;
 pub mod ops;
+pub mod prefix;
 pub mod sign_state;
 pub mod time;
 pub mod transaction;

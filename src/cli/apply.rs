@@ -25,6 +25,7 @@ use clap::Args;
 use engine::chain::{Chain, SkipFlags};
 use ledger::genesis::GenesisState;
 use ledger::ids::{AssetId, ObjectId};
+use ledger::prefix::Prefix;
 use ledger::time::TimePointSec;
 use ledger::transaction::{ChainId, SignedTransaction};
 use serde_json::{json, Map, Value};
@@ -132,7 +133,11 @@ pub fn run_scenario(text: &str, base: &Path, prefix: Option<&str>, out: &mut imp
     let root: Value = serde_json::from_str(text).map_err(|e| bad("scenario", format!("not JSON: {e}")))?;
     let obj: &Map<String, Value> = root.as_object().ok_or_else(|| bad("scenario", "expected a JSON object"))?;
     let dev = obj.get("genesis").and_then(Value::as_str) == Some("dev");
-    ledger::keys::set_address_prefix(prefix.unwrap_or(if dev { "TEST" } else { "BTS" }));
+    let prefix = match prefix {
+        Some(p) => p.parse::<Prefix>().map_err(|e| CliError::Usage(e.to_string()))?,
+        None if dev => Prefix::TEST,
+        None => Prefix::BTS,
+    };
     let (genesis, text_chain_id) = load_genesis(obj.get("genesis").unwrap_or(&Value::Null), base)?;
     let chain_id = parse_chain_id(obj.get("chain_id").unwrap_or(&Value::Null))?.unwrap_or(text_chain_id);
     let skip_signatures = match obj.get("skip_signatures") {
@@ -200,7 +205,7 @@ pub fn run_scenario(text: &str, base: &Path, prefix: Option<&str>, out: &mut imp
         let line = match q {
             Value::String(s) => {
                 let id: ObjectId = s.parse().map_err(|e| bad(&format!("query[{i}]"), e))?;
-                json!({"query": s, "object": engine::query::get_object(&chain.state, id)})
+                json!({"query": s, "object": engine::query::get_object(&chain.state, id, prefix)})
             }
             Value::Object(o) if o.contains_key("balances") => {
                 let who = o["balances"]

@@ -5,6 +5,7 @@ use super::CliError;
 use clap::Args;
 use ledger::crypto::PrivateKey;
 use ledger::ids::WitnessId;
+use ledger::prefix::Prefix;
 use ledger::transaction::{ChainId, SignedTransaction};
 use node::producer::Producer;
 use node::{GenesisSource, ReplayStats};
@@ -230,7 +231,11 @@ pub fn run(mut args: NodeArgs) -> Result<(), CliError> {
     let config = super::config::load(args.config.as_deref(), &data_dir)?;
     apply_config(&mut args, config);
     validate(&args)?;
-    ledger::keys::set_address_prefix(args.prefix.as_deref().unwrap_or(if args.dev { "TEST" } else { "BTS" }));
+    let prefix = match args.prefix.as_deref() {
+        Some(p) => p.parse::<Prefix>().map_err(|e| CliError::Usage(e.to_string()))?,
+        None if args.dev => Prefix::TEST,
+        None => Prefix::BTS,
+    };
     let source = match (&args.genesis, args.dev) {
         (Some(p), _) => Some(GenesisSource::File(p.clone())),
         (None, true) => Some(GenesisSource::Dev),
@@ -242,7 +247,8 @@ pub fn run(mut args: NodeArgs) -> Result<(), CliError> {
     println!("chain id {}", hex::encode(chain_id.0));
     if args.dev {
         let nathan = PrivateKey::from_password("nathan", "active", "dev").map_err(failed)?;
-        println!("nathan (1.2.17) active key: private {} public {}", nathan.to_wif(), nathan.public_key());
+        let public = nathan.public_key().to_string_with_prefix(prefix.as_str());
+        println!("nathan (1.2.17) active key: private {} public {public}", nathan.to_wif());
     }
     let opts = journal::OpenOptions { truncate_corrupt_at: args.truncate_corrupt_at, first_block: 1 };
     let started = std::time::Instant::now();

@@ -12,11 +12,11 @@
 //! position above the maintenance collateralization, so healthy positions are never visited.
 //! Every round re-checks for a black swan first ([`super::global_settle::check_for_blackswan`]).
 
-use super::wide::U256;
 use super::{price_lt, BitassetError, DerivedPrices};
 use crate::error::Rejection;
 use crate::evaluators::market::fill_limit_order;
 use crate::state::State;
+use ethnum::U256;
 use ledger::asset::{Asset, Price, COLLATERAL_RATIO_DENOM, MAX_SHARE_SUPPLY};
 use ledger::ids::AssetId;
 use ledger::objects::CallOrderObject;
@@ -51,19 +51,19 @@ pub fn max_debt_to_cover(call: &CallOrderObject, match_price: Price, feed_price:
     let (debt, coll) = (call.debt as u128, call.collateral as u128);
     let (tcr, denom) = (u128::from(tcr), u128::from(COLLATERAL_RATIO_DENOM));
     // numerator = fp_coll·mp_debt·debt·tcr − fp_debt·mp_debt·collateral·1000 (up to ~10^50).
-    let plus = U256::mul(fp_coll * mp_debt, debt * tcr);
-    let minus = U256::mul(fp_debt * mp_debt, coll * denom);
+    let plus = U256::new(fp_coll * mp_debt) * U256::new(debt * tcr);
+    let minus = U256::new(fp_debt * mp_debt) * U256::new(coll * denom);
     if plus < minus {
         return 0;
     }
-    let mut numerator = plus.minus(minus);
+    let mut numerator = plus - minus;
     // denominator = fp_coll·mp_debt·tcr − fp_debt·mp_coll·1000 (fits u128).
     let (dp, dm) = (fp_coll * mp_debt * tcr, fp_debt * mp_coll * denom);
     if dp <= dm {
         return call.debt;
     }
     let denominator = dp - dm;
-    let quotient = |n: U256| n.div_u128(denominator).to_u128().unwrap_or(u128::MAX);
+    let quotient = |n: U256| u128::try_from(n / U256::new(denominator)).unwrap_or(u128::MAX);
     let first = quotient(numerator);
     if first >= debt {
         return call.debt;
@@ -86,7 +86,7 @@ pub fn max_debt_to_cover(call: &CallOrderObject, match_price: Price, feed_price:
         return to_cover;
     }
     // Too small by rounding: add the fraction and search between the two.
-    numerator = numerator.plus(U256::from_u128(fp_coll * mp_debt * tcr));
+    numerator = numerator.checked_add(U256::new(fp_coll * mp_debt * tcr)).expect("256-bit addition overflow");
     let to_cover_max = (quotient(numerator).saturating_add(1)).min(debt) as i64;
     let mut max_to_pay =
         if to_cover_max == call.debt { call.collateral } else { conv(d(to_cover_max), &mp, true).min(call.collateral) };

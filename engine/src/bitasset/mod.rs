@@ -15,10 +15,10 @@
 //!   target-collateral-ratio cover ([`margin::max_debt_to_cover`]).
 //! - [`global_settle`]: black-swan detection and [`global_settle::globally_settle_asset`].
 //!
-//! Invariants: every amount is an integer, products go through i128 (or the 256-bit helper of
-//! [`wide`] for the TCR formula); callable positions are found through the `by_collateral` index
-//! (least collateralized first), so the cost of a margin-call check never grows with the number
-//! of healthy positions. Every function that mutates runs inside the caller's undo session and
+//! Invariants: every amount is an integer, products go through i128 (or `ethnum::U256` where
+//! bitshares-core uses boost's int256: the TCR formula and the ratio comparison); callable
+//! positions are found through the `by_collateral` index (least collateralized first), so the
+//! cost of a margin-call check never grows with the number of healthy positions. Every function that mutates runs inside the caller's undo session and
 //! may fail only before its first write, or with a rejection that undoes the whole operation.
 //! Nothing here reads a clock: time arrives as the block's head time.
 //!
@@ -34,13 +34,14 @@ pub mod global_settle;
 pub mod invariants;
 pub mod margin;
 pub mod revival;
-pub mod wide;
 
 use crate::state::State;
+use ethnum::U256;
 use ledger::asset::{Asset, Price, COLLATERAL_RATIO_DENOM, MAX_SHARE_SUPPLY};
 use ledger::graph::Index;
 use ledger::ids::AssetId;
 use ledger::objects::AssetBitassetDataObject;
+use num_integer::gcd;
 use std::collections::BTreeSet;
 
 pub use call_order::fill_call_order;
@@ -139,13 +140,6 @@ impl Index<AssetBitassetDataObject> for BitassetIndex {
     }
 }
 
-fn gcd(mut a: u128, mut b: u128) -> u128 {
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a
-}
-
 /// `price × ratio` (`asset.cpp:112-191`): the exact product reduced to lowest terms; if a side
 /// exceeds 10^15 both are halved until they fit, and the closer of that and the integer-ratio
 /// approximation is kept; an approximation that moved the price the wrong way returns `p`.
@@ -187,7 +181,7 @@ pub fn price_mul_ratio(p: Price, num: u32, den: u32) -> Price {
             let diff = |a: u128, b: u128| -> (u128, u128) { ((a * od).abs_diff(on * b), b * od) };
             let (d1n, d1d) = diff(nn, nd);
             let (d2n, d2d) = diff(n, d);
-            if wide::U256::lt_fraction(d1n, d1d, d2n, d2d) {
+            if U256::new(d1n) * U256::new(d2d) < U256::new(d2n) * U256::new(d1d) {
                 (n, d) = (nn, nd);
             }
         }

@@ -26,9 +26,10 @@ use super::{
     updated_order, validate_order, BookError, BookEvent, Cull, Depth, Fill, LevelView, LimitOrderBook, MarketPair,
     Order, Side, TakerOutcome, TimeInForce,
 };
+use crate::lookup::LookupMap;
 use ledger::asset::{Asset, Price};
 use ledger::ids::{AccountId, AssetId, LimitOrderId};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 const NIL: u32 = u32::MAX;
@@ -59,9 +60,9 @@ impl Hasher for IdHasher {
     }
 }
 
-type IdIndex = HashMap<u64, u32, BuildHasherDefault<IdHasher>>;
+type IdIndex = LookupMap<u64, u32, BuildHasherDefault<IdHasher>>;
 /// Exact price representation `(base amount, quote amount)` of a level's key → level.
-type LevelIndex = HashMap<(i64, i64), u32, BuildHasherDefault<IdHasher>>;
+type LevelIndex = LookupMap<(i64, i64), u32, BuildHasherDefault<IdHasher>>;
 
 #[derive(Clone, Copy, Debug)]
 struct Slot {
@@ -106,11 +107,7 @@ struct SideLevels {
 
 impl SideLevels {
     fn with_capacity(levels: usize) -> Self {
-        SideLevels {
-            keys: Vec::with_capacity(levels),
-            empties: 0,
-            by_repr: LevelIndex::with_capacity_and_hasher(levels, Default::default()),
-        }
+        SideLevels { keys: Vec::with_capacity(levels), empties: 0, by_repr: LevelIndex::with_capacity(levels) }
     }
 }
 
@@ -159,7 +156,7 @@ impl OrderBook {
             levels: Vec::with_capacity(orders),
             free_level: NIL,
             sides: [SideLevels::with_capacity(orders), SideLevels::with_capacity(orders)],
-            index: IdIndex::with_capacity_and_hasher(orders, Default::default()),
+            index: IdIndex::with_capacity(orders),
             empty_level_slack: EMPTY_LEVELS_SLACK,
         }
     }
@@ -665,8 +662,9 @@ impl LimitOrderBook for OrderBook {
     fn orders_of(&self, seller: AccountId) -> Vec<Order> {
         let mut out: Vec<Order> = self
             .index
-            .values()
-            .map(|&i| &self.slots[i as usize])
+            .sorted_values()
+            .into_iter()
+            .map(|i| &self.slots[i as usize])
             .filter(|s| s.seller == seller)
             .map(|s| self.order_of(s))
             .collect();

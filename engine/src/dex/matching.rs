@@ -11,6 +11,7 @@
 //! `for_sale × price ≤ 10^15`); the casts back to i64 rely on those bounds.
 
 use ledger::asset::{cut_percent, Price};
+use num_integer::gcd;
 
 /// An order's side of a match: what it has for sale and at which price.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,13 +136,6 @@ pub fn reduced(p: Price) -> Price {
     r.base.amount /= g;
     r.quote.amount /= g;
     r
-}
-
-fn gcd(mut a: u64, mut b: u64) -> u64 {
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a
 }
 
 #[cfg(test)]

@@ -90,8 +90,8 @@ fn dev_chain_id_is_the_hash_of_the_file_text() {
 #[test]
 #[ignore]
 fn write_dev_genesis() {
-    crate::keys::set_address_prefix("TEST");
-    let text = serde_json::to_string_pretty(&expected_dev_genesis()).unwrap() + "\n";
+    let value = crate::prefix::to_json(&expected_dev_genesis(), crate::prefix::Prefix::TEST).unwrap();
+    let text = serde_json::to_string_pretty(&value).unwrap() + "\n";
     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/src/dev_genesis.json"), text).unwrap();
 }
 

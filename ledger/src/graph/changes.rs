@@ -33,14 +33,11 @@ impl Change<'_> {
     }
 }
 
+/// Writes an object's `Pack` bytes into the record being built.
+type PackInto<'a> = &'a dyn Fn(&mut Vec<u8>);
+
 /// Append one record (the format of the module doc) to `out`.
-pub(crate) fn write_record(
-    out: &mut Vec<u8>,
-    space: u8,
-    type_id: u8,
-    instance: u64,
-    pack: Option<&dyn Fn(&mut Vec<u8>)>,
-) {
+pub(crate) fn write_record(out: &mut Vec<u8>, space: u8, type_id: u8, instance: u64, pack: Option<PackInto<'_>>) {
     let start = out.len();
     out.extend_from_slice(&[space, type_id]);
     out.extend_from_slice(&instance.to_le_bytes());
