@@ -32,7 +32,7 @@
 use crate::matching::{generate, thread_cpu_seconds, Cmd, MatchingBenchConfig, WorkloadStats};
 use crate::report::{human_ns, latency_histogram, Percentiles};
 use crate::workload::{LoadChain, SetupError};
-use engine::chain::Chain;
+use engine::chain::{Applied, Chain};
 use ledger::asset::{Asset, Price};
 use ledger::ids::*;
 use ledger::ops::*;
@@ -237,29 +237,115 @@ fn tick_price(ask: bool, tick: i64, base: AssetId, quote: AssetId) -> Price {
     }
 }
 
-/// The chain's order for generated id `id`, if it still rests.
-fn live(chain_id: &[Option<LimitOrderId>], tracked: &BTreeSet<LimitOrderId>, id: u64) -> Option<LimitOrderId> {
-    chain_id.get(id as usize).copied().flatten().filter(|o| tracked.contains(o))
+/// Maps generated commands onto operations and follows which of the chain's orders rest.
+struct Orders {
+    sellers: Vec<AccountId>,
+    fees: Fees,
+    base: AssetId,
+    quote: AssetId,
+    /// The chain's order for each generated id (None: never created).
+    chain_id: Vec<Option<LimitOrderId>>,
+    /// Orders that rest according to the operations' results and virtual ops.
+    tracked: BTreeSet<LimitOrderId>,
 }
 
-/// Run the benchmark: set up, generate the stream, apply it block by block.
-pub fn run_dex(cfg: DexConfig) -> Result<DexRun, SetupError> {
-    let lc = LoadChain::setup(cfg.accounts.max(1))?;
-    let (base, quote) = (lc.load_asset, CORE_ASSET);
-    let sellers: Vec<AccountId> = lc.accounts.iter().map(|(id, _)| *id).collect();
-    let mut chain = lc.chain;
-    chain.skip.signatures = true;
-    let fees = schedule_fees(&chain);
-    let matching = MatchingBenchConfig { seed: cfg.seed, commands: cfg.orders, ..Default::default() };
-    let (cmds, workload) = generate(&matching);
+impl Orders {
+    fn seller(&self, id: u64) -> AccountId {
+        self.sellers[(id % self.sellers.len() as u64) as usize]
+    }
 
-    // The chain's order for each generated id (None: never rested, or gone).
-    let mut chain_id: Vec<Option<LimitOrderId>> = Vec::new();
-    let mut tracked: BTreeSet<LimitOrderId> = BTreeSet::new();
-    let mut push_hist = latency_histogram();
-    let mut seal_hist = latency_histogram();
-    let mut r = DexReport {
-        config: cfg.clone(),
+    /// The chain's order for generated id `id`, if it still rests.
+    fn live(&self, id: u64) -> Option<LimitOrderId> {
+        self.chain_id.get(id as usize).copied().flatten().filter(|o| self.tracked.contains(o))
+    }
+
+    /// The operation for `cmd`, or none for a cancel or move of an order gone from the chain.
+    fn operation(&self, cmd: &Cmd) -> Option<Operation> {
+        let (base, quote, fees) = (self.base, self.quote, &self.fees);
+        Some(match *cmd {
+            Cmd::Place { id, ask, tick, qty, ioc } => {
+                let (sell, receive) = if ask {
+                    (Asset::new(qty, base), Asset::new(qty * tick, quote))
+                } else {
+                    (Asset::new(qty * tick, quote), Asset::new(qty, base))
+                };
+                Operation::LimitOrderCreate(LimitOrderCreateOp {
+                    fee: Asset::core(fees.create),
+                    seller: self.seller(id),
+                    amount_to_sell: sell,
+                    min_to_receive: receive,
+                    expiration: TimePointSec::MAX,
+                    fill_or_kill: ioc,
+                    ..Default::default()
+                })
+            }
+            Cmd::Cancel { id } => Operation::LimitOrderCancel(LimitOrderCancelOp {
+                fee: Asset::core(fees.cancel),
+                fee_paying_account: self.seller(id),
+                order: self.live(id)?,
+                ..Default::default()
+            }),
+            Cmd::Move { id, ask, tick } => Operation::LimitOrderUpdate(LimitOrderUpdateOp {
+                fee: Asset::core(fees.update),
+                seller: self.seller(id),
+                order: self.live(id)?,
+                new_price: Some(tick_price(ask, tick, base, quote)),
+                ..Default::default()
+            }),
+        })
+    }
+
+    /// Count what `applied` did for `cmd` and return the orders it touched (whose fate
+    /// [`Orders::settle`] reads back from the state).
+    fn touched(&mut self, cmd: &Cmd, applied: &Applied, r: &mut DexReport) -> Vec<LimitOrderId> {
+        r.applied += 1;
+        let mut touched: Vec<LimitOrderId> = applied
+            .virtual_ops
+            .iter()
+            .filter_map(|v| match v {
+                Operation::FillOrder(f) => LimitOrderId::try_from(f.order_id).ok(),
+                Operation::LimitOrderCancel(c) => Some(c.order),
+                _ => None,
+            })
+            .collect();
+        match (*cmd, &applied.operation_results[0]) {
+            (Cmd::Place { id, .. }, OperationResult::ObjectId(o)) => {
+                r.creates += 1;
+                let order = LimitOrderId::try_from(*o).expect("limit_order_create returns an order id");
+                if self.chain_id.len() <= id as usize {
+                    self.chain_id.resize(id as usize + 1, None);
+                }
+                self.chain_id[id as usize] = Some(order);
+                touched.push(order);
+            }
+            (Cmd::Place { .. }, other) => panic!("limit_order_create returned {other:?}"),
+            (Cmd::Cancel { id }, _) => {
+                r.cancels += 1;
+                touched.extend(self.chain_id[id as usize]);
+            }
+            (Cmd::Move { id, .. }, _) => {
+                r.moves += 1;
+                touched.extend(self.chain_id[id as usize]);
+            }
+        }
+        touched
+    }
+
+    /// Track each of `touched` as resting or gone, as the state says.
+    fn settle(&mut self, touched: Vec<LimitOrderId>, state: &engine::state::State) {
+        for order in touched {
+            if state.limit_orders.get(order.0).is_some() {
+                self.tracked.insert(order);
+            } else {
+                self.tracked.remove(&order);
+            }
+        }
+    }
+}
+
+fn empty_report(config: DexConfig, workload: WorkloadStats) -> DexReport {
+    DexReport {
+        config,
         workload,
         elapsed: Duration::ZERO,
         cpu_seconds: None,
@@ -276,11 +362,29 @@ pub fn run_dex(cfg: DexConfig) -> Result<DexRun, SetupError> {
         moves: 0,
         fills: 0,
         resting: 0,
+    }
+}
+
+/// Run the benchmark: set up, generate the stream, apply it block by block.
+pub fn run_dex(cfg: DexConfig) -> Result<DexRun, SetupError> {
+    let lc = LoadChain::setup(cfg.accounts.max(1))?;
+    let mut chain = lc.chain;
+    chain.skip.signatures = true;
+    let mut orders = Orders {
+        sellers: lc.accounts.iter().map(|(id, _)| *id).collect(),
+        fees: schedule_fees(&chain),
+        base: lc.load_asset,
+        quote: CORE_ASSET,
+        chain_id: Vec::new(),
+        tracked: BTreeSet::new(),
     };
-    let per_block = cfg.block_orders.max(1);
+    let matching = MatchingBenchConfig { seed: cfg.seed, commands: cfg.orders, ..Default::default() };
+    let (cmds, workload) = generate(&matching);
+    let mut r = empty_report(cfg.clone(), workload);
+    let (mut push_hist, mut seal_hist) = (latency_histogram(), latency_histogram());
     let cpu0 = thread_cpu_seconds();
     let mut n = 0u64;
-    for block_cmds in cmds.chunks(per_block) {
+    for block_cmds in cmds.chunks(cfg.block_orders.max(1)) {
         let (head_id, head_time) = (chain.head_id(), chain.head_time());
         let when = chain.slot_time(1);
         let start = Instant::now();
@@ -288,49 +392,9 @@ pub fn run_dex(cfg: DexConfig) -> Result<DexRun, SetupError> {
         let mut in_block = start.elapsed();
         for cmd in block_cmds {
             n += 1;
-            let seller_of = |id: u64| sellers[(id % sellers.len() as u64) as usize];
-            let op = match *cmd {
-                Cmd::Place { id, ask, tick, qty, ioc } => {
-                    let (sell, receive) = if ask {
-                        (Asset::new(qty, base), Asset::new(qty * tick, quote))
-                    } else {
-                        (Asset::new(qty * tick, quote), Asset::new(qty, base))
-                    };
-                    Operation::LimitOrderCreate(LimitOrderCreateOp {
-                        fee: Asset::core(fees.create),
-                        seller: seller_of(id),
-                        amount_to_sell: sell,
-                        min_to_receive: receive,
-                        expiration: TimePointSec::MAX,
-                        fill_or_kill: ioc,
-                        ..Default::default()
-                    })
-                }
-                Cmd::Cancel { id } => match live(&chain_id, &tracked, id) {
-                    Some(order) => Operation::LimitOrderCancel(LimitOrderCancelOp {
-                        fee: Asset::core(fees.cancel),
-                        fee_paying_account: seller_of(id),
-                        order,
-                        ..Default::default()
-                    }),
-                    None => {
-                        r.not_sent += 1;
-                        continue;
-                    }
-                },
-                Cmd::Move { id, ask, tick } => match live(&chain_id, &tracked, id) {
-                    Some(order) => Operation::LimitOrderUpdate(LimitOrderUpdateOp {
-                        fee: Asset::core(fees.update),
-                        seller: seller_of(id),
-                        order,
-                        new_price: Some(tick_price(ask, tick, base, quote)),
-                        ..Default::default()
-                    }),
-                    None => {
-                        r.not_sent += 1;
-                        continue;
-                    }
-                },
+            let Some(op) = orders.operation(cmd) else {
+                r.not_sent += 1;
+                continue;
             };
             let mut tx = SignedTransaction {
                 transaction: Transaction {
@@ -353,45 +417,8 @@ pub fn run_dex(cfg: DexConfig) -> Result<DexRun, SetupError> {
             match result {
                 Err(e) => *r.refused.entry(e.code()).or_default() += 1,
                 Ok(applied) => {
-                    r.applied += 1;
-                    // Which orders this transaction touched; their fate is read back below.
-                    let mut touched: Vec<LimitOrderId> = applied
-                        .virtual_ops
-                        .iter()
-                        .filter_map(|v| match v {
-                            Operation::FillOrder(f) => LimitOrderId::try_from(f.order_id).ok(),
-                            Operation::LimitOrderCancel(c) => Some(c.order),
-                            _ => None,
-                        })
-                        .collect();
-                    match (*cmd, &applied.operation_results[0]) {
-                        (Cmd::Place { id, .. }, OperationResult::ObjectId(o)) => {
-                            r.creates += 1;
-                            let order = LimitOrderId::try_from(*o).expect("limit_order_create returns an order id");
-                            if chain_id.len() <= id as usize {
-                                chain_id.resize(id as usize + 1, None);
-                            }
-                            chain_id[id as usize] = Some(order);
-                            touched.push(order);
-                        }
-                        (Cmd::Cancel { id }, _) | (Cmd::Move { id, .. }, _) => {
-                            if matches!(cmd, Cmd::Cancel { .. }) {
-                                r.cancels += 1;
-                            } else {
-                                r.moves += 1;
-                            }
-                            touched.extend(chain_id[id as usize]);
-                        }
-                        (Cmd::Place { .. }, other) => panic!("limit_order_create returned {other:?}"),
-                    }
-                    let state = &ob.chain().state;
-                    for order in touched {
-                        if state.limit_orders.get(order.0).is_some() {
-                            tracked.insert(order);
-                        } else {
-                            tracked.remove(&order);
-                        }
-                    }
+                    let touched = orders.touched(cmd, applied, &mut r);
+                    orders.settle(touched, &ob.chain().state);
                 }
             }
         }
@@ -406,7 +433,7 @@ pub fn run_dex(cfg: DexConfig) -> Result<DexRun, SetupError> {
         // Orders the end of block removed (expiry, culls) are no longer tracked.
         for v in &outcome.end_of_block {
             if let Operation::LimitOrderCancel(c) = v {
-                tracked.remove(&c.order);
+                orders.tracked.remove(&c.order);
             }
         }
     }
@@ -414,8 +441,9 @@ pub fn run_dex(cfg: DexConfig) -> Result<DexRun, SetupError> {
     r.push = Percentiles::of(&push_hist);
     r.push_mean_ns = push_hist.mean();
     r.seal = Percentiles::of(&seal_hist);
+    let (base, quote) = (orders.base, orders.quote);
     r.resting = engine::query::market_orders(&chain.state, base, quote).len();
-    Ok(DexRun { report: r, chain, base, quote, tracked })
+    Ok(DexRun { report: r, chain, base, quote, tracked: orders.tracked })
 }
 
 #[cfg(test)]
