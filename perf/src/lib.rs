@@ -1,5 +1,6 @@
 //! Load generation and reports for `graphene bench`: drives the engine in-process and the node over
 //! loopback, records latencies in hdrhistogram and prints rate x percentile tables.
+pub mod dex;
 pub mod fees;
 pub mod hundred_k;
 pub mod hundred_k_journal;

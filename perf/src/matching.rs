@@ -116,8 +116,9 @@ pub struct MatchingReport {
     pub comparison: Option<Comparison>,
 }
 
+/// One command of the stream (shared with `graphene bench dex`, which maps it onto operations).
 #[derive(Clone, Copy, Debug)]
-enum Cmd {
+pub(crate) enum Cmd {
     Place { id: u64, ask: bool, tick: i64, qty: i64, ioc: bool },
     Cancel { id: u64 },
     Move { id: u64, ask: bool, tick: i64 },
@@ -163,7 +164,7 @@ fn apply_native(book: &mut OrderBook, cmd: &Cmd, events: &mut Vec<BookEvent>) {
 }
 
 /// Generate the stream, tracking live orders with a book of our own.
-fn generate(cfg: &MatchingBenchConfig) -> (Vec<Cmd>, WorkloadStats) {
+pub(crate) fn generate(cfg: &MatchingBenchConfig) -> (Vec<Cmd>, WorkloadStats) {
     let mut rng = SplitMix64(cfg.seed);
     let mut book = OrderBook::with_capacity(MarketPair::new(BASE, QUOTE), cfg.resting_orders * 4);
     let mut live: Vec<(u64, bool, i64)> = Vec::with_capacity(cfg.resting_orders * 4);
@@ -277,7 +278,7 @@ fn fresh_book(cfg: &MatchingBenchConfig) -> OrderBook {
 
 /// This thread's user + system CPU time, from `/proc/thread-self/stat` (Linux; 10 ms ticks).
 /// On a shared machine wall time includes time spent descheduled; CPU time does not.
-fn thread_cpu_seconds() -> Option<f64> {
+pub(crate) fn thread_cpu_seconds() -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
     let rest = &stat[stat.rfind(')')? + 2..];
     let fields: Vec<&str> = rest.split_whitespace().collect();

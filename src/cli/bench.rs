@@ -15,6 +15,9 @@ pub enum BenchCmd {
     /// submitter threads through the pipeline (verify, single writer, journal fsync, events);
     /// sustained tx/s, confirmation latency, CPU per stage, block fill; `--rates` for open loop.
     Node(super::bench_node::NodeArgs),
+    /// The matching mix as limit-order transactions applied by the chain (fees, balances, TaPoS,
+    /// duplicate ids, undo, events; signatures skipped); orders/s and per-order latency.
+    Dex(super::bench_dex::DexArgs),
     #[command(flatten)]
     Fees(super::bench_fees::FeesBenchCmd),
     #[command(flatten)]
@@ -71,6 +74,7 @@ pub fn run(cmd: BenchCmd) -> Result<(), CliError> {
     match cmd {
         BenchCmd::Matching(args) => run_matching(args),
         BenchCmd::Node(args) => super::bench_node::run(args),
+        BenchCmd::Dex(args) => super::bench_dex::run(args),
         BenchCmd::Fees(cmd) => super::bench_fees::run(cmd),
         BenchCmd::Core(cmd) => super::bench_core::run(cmd),
         BenchCmd::Margin(cmd) => super::bench_margin::run(cmd),

@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod bench;
 pub mod bench_core;
+pub mod bench_dex;
 pub mod bench_fees;
 pub mod bench_margin;
 pub mod bench_node;
