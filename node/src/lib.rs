@@ -8,12 +8,9 @@
 //!   plus the journal tail, or genesis plus the whole journal) and verified replay.
 //! - [`replica`]: the read replica, a copy of the state fed with each block's changed objects.
 //! - [`snapshots`]: snapshot files (write atomically, list, load).
-//! - [`pool`], [`producer`]: the witness node's pending pool and production loop.
 
 pub mod lock;
 pub mod pipeline;
-pub mod pool;
-pub mod producer;
 pub mod replica;
 pub mod restore;
 pub mod snapshots;

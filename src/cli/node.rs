@@ -7,14 +7,17 @@ use ledger::crypto::PrivateKey;
 use ledger::ids::WitnessId;
 use ledger::prefix::Prefix;
 use ledger::transaction::{ChainId, SignedTransaction};
-use node::producer::Producer;
+use ledger::Pack;
+use node::pipeline::{
+    LogFn, Pacing, Pipeline, PipelineConfig, Refused, SnapshotPolicy, SubmitError, Submitter, Ticket,
+};
 use node::{GenesisSource, ReplayStats};
-use std::collections::BTreeMap;
-use std::io::BufRead;
+use std::collections::{BTreeMap, VecDeque};
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Settings come from flags and from `config.toml` in the data directory (written with every key
 /// commented out on the first start; `--config FILE` reads another file). A flag given on the
@@ -55,9 +58,14 @@ pub struct NodeArgs {
     /// Stop after producing N blocks.
     #[arg(long)]
     pub blocks: Option<u64>,
-    /// Do not wait for wall-clock slots: produce each next slot at once (tests, benchmarks).
+    /// Do not wait for wall-clock slots: produce each next slot of ours at once (tests,
+    /// benchmarks); the chain's time runs ahead of the wall clock.
     #[arg(long)]
     pub fast: bool,
+    /// With --fast: wall time between blocks, in milliseconds, so that a --tx-file can keep up
+    /// (0: back to back) [default: 0].
+    #[arg(long, value_name = "MS", requires = "fast")]
+    pub fast_interval_ms: Option<u64>,
     /// Produce even if the head is far behind the wall clock (on by default with --dev).
     #[arg(long)]
     pub enable_stale_production: bool,
@@ -123,24 +131,39 @@ fn our_witnesses(
     Ok(ours)
 }
 
-/// Follow a file or FIFO of JSON-line transactions on a thread, feeding the pool's channel.
-fn spawn_tx_reader(path: PathBuf) -> Result<mpsc::Receiver<SignedTransaction>, CliError> {
+/// Follow a file or FIFO of JSON-line transactions on a thread and submit each into the
+/// runtime (stage 0, like any other client). A full ingress queue is retried after a pause, never
+/// dropped; each refusal is reported on stderr once its ticket settles.
+fn spawn_tx_submitter(path: PathBuf, submitter: Submitter, stop: Arc<AtomicBool>) -> Result<(), CliError> {
     let file = std::fs::File::open(&path).map_err(|e| CliError::Usage(format!("--tx-file {}: {e}", path.display())))?;
-    let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let mut reader = std::io::BufReader::new(file);
         let mut line = String::new();
-        loop {
+        let mut pending: VecDeque<(String, Ticket)> = VecDeque::new();
+        while !stop.load(Ordering::Acquire) {
+            settle_tickets(&mut pending);
             match reader.read_line(&mut line) {
-                Ok(0) => std::thread::sleep(std::time::Duration::from_millis(100)),
+                Ok(0) => std::thread::sleep(Duration::from_millis(100)),
                 Ok(_) if !line.ends_with('\n') => continue, // a partly written line: wait for the rest
                 Ok(_) => {
                     let text = line.trim();
                     if !text.is_empty() {
                         match serde_json::from_str::<SignedTransaction>(text) {
                             Ok(t) => {
-                                if tx.send(t).is_err() {
-                                    return;
+                                let id = t.id().to_string();
+                                let mut bytes = t.to_bytes();
+                                loop {
+                                    match submitter.submit(bytes) {
+                                        Ok(ticket) => {
+                                            pending.push_back((id, ticket));
+                                            break;
+                                        }
+                                        Err(e @ SubmitError::Busy { .. }) => {
+                                            bytes = e.into_bytes();
+                                            std::thread::sleep(Duration::from_millis(5));
+                                        }
+                                        Err(SubmitError::Stopped { .. }) => return,
+                                    }
                                 }
                             }
                             Err(e) => eprintln!("--tx-file: skipping a line that is not a transaction: {e}"),
@@ -155,7 +178,20 @@ fn spawn_tx_reader(path: PathBuf) -> Result<mpsc::Receiver<SignedTransaction>, C
             }
         }
     });
-    Ok(rx)
+    Ok(())
+}
+
+/// Report the refusals among the settled tickets, oldest first; keep the rest.
+fn settle_tickets(pending: &mut VecDeque<(String, Ticket)>) {
+    while let Some((id, ticket)) = pending.front_mut() {
+        match ticket.try_outcome() {
+            None => return,
+            Some(Ok(_)) => {}
+            Some(Err(Refused::Abandoned)) => {}
+            Some(Err(r)) => eprintln!("transaction {id} refused: {r}"),
+        }
+        pending.pop_front();
+    }
 }
 
 /// Check every setting that can be checked without the data dir, so that a bad command line is
@@ -258,7 +294,7 @@ pub fn run(mut args: NodeArgs) -> Result<(), CliError> {
     for s in &restored.skipped_snapshots {
         println!("snapshot skipped: {s}");
     }
-    let node::Restored { mut chain, mut journal, snapshot, stats, .. } = restored;
+    let node::Restored { chain, journal, snapshot, stats, .. } = restored;
     println!(
         "restored head={} from={} replayed_blocks={} ms={} state_hash={}",
         chain.head_num(),
@@ -272,24 +308,53 @@ pub fn run(mut args: NodeArgs) -> Result<(), CliError> {
     if ours.is_empty() {
         return Err(CliError::Usage("no witness to produce for: give --witness-id and --private-key, or --dev".into()));
     }
-    let incoming = args.tx_file.map(spawn_tx_reader).transpose()?;
-    let mut schedule = consensus::BlockProducer::new(ours.clone());
-    schedule.enable_stale_production = args.enable_stale_production || args.dev;
     let default_participation = if args.dev { 0 } else { 33 };
-    schedule.required_participation = args.required_participation.unwrap_or(default_participation).min(100) * 100;
-    let mut producer = Producer {
-        data_dir,
-        keys: ours,
-        schedule,
-        last_refusal: None,
-        snapshot_every: args.snapshot_every.unwrap_or(10_000),
-        fast: args.fast,
+    let log: LogFn = Arc::new(|line: &str| {
+        // A closed stdout must not stop block production; the journal is the record.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
+    });
+    let snapshot_every = args.snapshot_every.unwrap_or(10_000);
+    let cfg = PipelineConfig {
+        pacing: if args.fast {
+            Pacing::Interval(Duration::from_millis(args.fast_interval_ms.unwrap_or(0)))
+        } else {
+            Pacing::WallClock
+        },
+        witness_keys: ours,
+        required_participation: args.required_participation.unwrap_or(default_participation).min(100) * 100,
+        enable_stale_production: args.enable_stale_production || args.dev,
         max_blocks: args.blocks,
-        stop,
-        incoming,
-        pool: Default::default(),
+        snapshots: Some(SnapshotPolicy { dir: data_dir.clone(), every: snapshot_every }),
+        log: Some(log.clone()),
+        ..Default::default()
     };
-    let stdout = std::io::stdout();
-    producer.run(&mut chain, &mut journal, &mut stdout.lock()).map_err(failed)?;
+    let pipeline = Pipeline::start(chain, journal, cfg).map_err(failed)?;
+    if let Some(path) = args.tx_file {
+        spawn_tx_submitter(path, pipeline.submitter(), stop.clone())?;
+    }
+    while !stop.load(Ordering::Acquire) && !pipeline.finished() {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Stop taking input, let the open block seal and the journal sync, then the last snapshot.
+    stop.store(true, Ordering::Release);
+    let stopped = pipeline.shutdown().map_err(failed)?;
+    if let Some(e) = &stopped.journal_error {
+        return Err(failed(format!("the journal failed: {e}")));
+    }
+    let chain = stopped.chain;
+    let head = chain.head_num();
+    let snapshot_written = snapshot_every > 0 && head.is_multiple_of(snapshot_every);
+    if head > 0 && !snapshot_written && stopped.journal.durable_head() >= head {
+        let started = std::time::Instant::now();
+        let (path, bytes) = node::snapshots::write(&data_dir, &chain.state)
+            .map_err(|e| failed(format!("cannot write a snapshot in {}: {e}", data_dir.display())))?;
+        log(&format!("snapshot {head} {} bytes={bytes} ms={}", path.display(), started.elapsed().as_millis()));
+    }
+    log(&format!("stopped head={head} state_hash={}", chain.state.state_hash));
+    if let Some(e) = stopped.writer_error {
+        return Err(failed(format!("block production stopped: {e}")));
+    }
     Ok(())
 }

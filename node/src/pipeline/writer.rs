@@ -30,7 +30,7 @@ use super::stages::add_cpu;
 use super::{BlockFate, Counters, Head, LogFn, Outcome, Pacing, Refused, Verified};
 use consensus::producer::{BlockProducer, SlotDecision};
 use consensus::{ForkChoice, PushOutcome};
-use crossbeam::channel::{Receiver, RecvTimeoutError, Sender};
+use crossbeam::channel::{Receiver, RecvTimeoutError, Sender, TryRecvError};
 use engine::{BlockOutcome, VerifiedBlock};
 use ledger::block::SignedBlock;
 use ledger::time::TimePointSec;
@@ -172,12 +172,15 @@ impl Writer {
         match self.plan.pacing {
             Pacing::Interval(_) => self.plan.producer.next_own_slot(chain).map(|n| chain.slot_time(n)),
             Pacing::WallClock => {
-                // The earliest slot not in the past (a slot already begun counts while it may
-                // still be produced), then the first of ours from there.
-                let now = TimePointSec(u32::try_from(wall_ms().saturating_add(500) / 1000).unwrap_or(u32::MAX));
+                // The first slot of ours that can still be produced: its time no more than the
+                // producer's lag before now (a slot already begun counts while it may still be
+                // produced; an older one would be refused as late, and waiting for it would spin).
+                let now_ms = wall_ms();
+                let now = TimePointSec(u32::try_from(now_ms / 1000).unwrap_or(u32::MAX));
                 let first = chain.slot_at_time(now).max(1);
                 let active = chain.state.gpo().active_witnesses.len() as u32;
-                (first..first + active.max(1) * 2)
+                (first..first.saturating_add(active.max(1) * 2 + 1))
+                    .filter(|n| u64::from(chain.slot_time(*n).0) * 1000 + consensus::producer::MAX_LAG_MS >= now_ms)
                     .find(|n| self.plan.producer.signing_key(chain.scheduled_witness(*n)).is_some())
                     .map(|n| chain.slot_time(n))
             }
@@ -243,17 +246,26 @@ impl Writer {
         }
         let mut outside = None;
         let mut closed = false;
+        let mut taken = 0u32;
         loop {
-            // recv_deadline hands out a waiting message even past the deadline: check first, or
-            // a steady stream would keep the block open forever.
-            if Instant::now() >= deadline {
-                break;
-            }
             if full {
                 std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
                 break;
             }
-            match rx.recv_deadline(deadline) {
+            // What is already queued goes in even at a deadline that has passed (a `--fast` node
+            // decides at once), but the clock is looked at every 64 transactions, or a steady
+            // stream would keep the block open forever.
+            taken += 1;
+            if taken.is_multiple_of(64) && Instant::now() >= deadline {
+                break;
+            }
+            let next = match rx.try_recv() {
+                Ok(input) => Ok(input),
+                Err(TryRecvError::Disconnected) => Err(RecvTimeoutError::Disconnected),
+                Err(TryRecvError::Empty) if Instant::now() >= deadline => break,
+                Err(TryRecvError::Empty) => rx.recv_deadline(deadline),
+            };
+            match next {
                 Ok(Input::Tx(v)) if bytes + v.size > block_bytes_max && !open.is_empty() => {
                     self.waiting.push_back(v);
                     full = true;
@@ -467,20 +479,38 @@ pub enum BlockAccepted {
     Switched { popped: u32, applied: u32 },
 }
 
-/// Decisions in words for the operator's log.
-fn describe(d: &SlotDecision) -> String {
-    match d {
-        SlotDecision::NotSynced { next_slot, now } => {
-            format!("the head is behind (next slot {next_slot}, now {now}); enable stale production to produce anyway")
+/// A refusal to produce as a sentence naming the flag that changes it, for the operator's log.
+fn describe(decision: &SlotDecision) -> String {
+    match decision {
+        SlotDecision::NotSynced { next_slot, now } => format!(
+            "the head is behind (next slot {next_slot}, now {now}) and stale production is off \
+             (--enable-stale-production produces anyway)"
+        ),
+        SlotDecision::NoPrivateKey { witness } => {
+            format!("no --private-key matches the current signing key of witness {witness}")
         }
-        SlotDecision::NoPrivateKey { witness } => format!("no private key for witness {witness}'s signing key"),
         SlotDecision::LowParticipation { participation, required } => format!(
-            "participation {}.{:02} % is below the required {}.{:02} %",
+            "participation of the last 128 slots is {}.{:02} %, below the required {}.{:02} % \
+             (--required-participation)",
             participation / 100,
             participation % 100,
             required / 100,
             required % 100
         ),
         other => format!("{other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_low_participation_refusal_is_a_sentence_naming_the_flag() {
+        let text = describe(&SlotDecision::LowParticipation { participation: 3_125, required: 3_300 });
+        assert_eq!(
+            text,
+            "participation of the last 128 slots is 31.25 %, below the required 33.00 % (--required-participation)"
+        );
     }
 }
