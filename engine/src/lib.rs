@@ -1,6 +1,6 @@
 //! The deterministic state machine: genesis, transaction acceptance, one evaluator module per
-//! operation family, block application and maintenance; and the pipeline that feeds it.
-//! This is the only code that mutates state.
+//! operation family, block application and maintenance. This is the only code that mutates
+//! state; the runtime that feeds it (threads, the journal, the wall clock) is the `node` crate.
 //!
 //! Layout:
 //! - [`state`]: the arenas of every object type and their secondary indexes; sessions.
@@ -15,11 +15,9 @@
 //! - [`dex`]: the order book (fast and reference) and the fill rules of limit orders.
 //! - [`query`]: read-only views in the JSON shapes of the BitShares API.
 //! - [`snapshot`]: the object graph to and from bytes (the node writes them to files).
-//! - [`pipeline`]: ingress → verify (N threads) → apply (the single writer) → journal → events.
 //!
-//! Nothing here but the [`pipeline`] (the runtime around the state machine: threads, the block
-//! cadence, the journal) reads a clock, touches a file or uses randomness: the block timestamp is
-//! the only time the state machine sees, so replay and simulation are exact.
+//! Nothing here reads a clock, touches a file or uses randomness: the block timestamp is the only
+//! time the state machine sees, so replay and simulation are exact.
 
 // No floating point in the state machine (DESIGN.md "Numbers are money"): amounts are integers
 // and prices ratios. Clocks, randomness and std hash maps are kept out by clippy.toml.

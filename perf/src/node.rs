@@ -51,6 +51,8 @@ pub struct NodeBenchConfig {
     /// Transactions to sign for the closed loop; `None`: 1.25 times the ceiling's worth for the
     /// duration.
     pub presign: Option<usize>,
+    /// Keep the read replica (as `graphene node` does); off measures the writer without it.
+    pub read_replica: bool,
 }
 
 impl Default for NodeBenchConfig {
@@ -68,6 +70,7 @@ impl Default for NodeBenchConfig {
             seed: 1,
             data_dir: None,
             presign: None,
+            read_replica: true,
         }
     }
 }
@@ -258,6 +261,7 @@ pub fn run_node_bench(cfg: &NodeBenchConfig) -> Result<NodeBenchReport, NodeBenc
         pacing: node::pipeline::Pacing::Interval(block_interval),
         witness_keys: lc.witness_keys.clone(),
         block_bytes_max: Some(LOAD_BLOCK_SIZE as usize / 10 * 9),
+        read_replica: cfg.read_replica,
         ..Default::default()
     };
     let mut chain = lc.chain;

@@ -47,6 +47,10 @@ pub struct NodeArgs {
     /// Journal directory (default: a temporary one, removed afterwards).
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
+    /// Run without the read replica (graphene node keeps one): the writer then does not copy
+    /// each block's changed objects, which shows what the replica costs it.
+    #[arg(long)]
+    pub no_replica: bool,
     #[command(flatten)]
     pub report: super::bench::ReportArgs,
 }
@@ -75,6 +79,7 @@ pub fn run(a: NodeArgs) -> Result<(), CliError> {
         seed: a.seed,
         data_dir: a.data_dir,
         presign: a.presign,
+        read_replica: !a.no_replica,
     };
     let r = run_node_bench(&cfg).map_err(failed)?;
     a.report.emit(&r, &r.to_json())?;

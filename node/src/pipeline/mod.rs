@@ -1,14 +1,15 @@
-//! The pipeline that feeds the chain: single writer, thread per stage, bounded hand-offs
-//! (DESIGN.md "The pipeline"). Wired in one place, [`Pipeline::start`]:
+//! The node's one runtime: single writer, thread per stage, bounded hand-offs (DESIGN.md "The
+//! runtime"). `graphene node`, `graphene bench node` and the end-to-end tests all run it. Wired in
+//! one place, [`Pipeline::start`]:
 //!
 //! ```text
 //!  submitters ──► 0 ingress ──► 1 verify (N threads) ──► 2 apply (1 thread) ──► 3 journal ──► 4 events
-//!  Submitter       size limit,   decode, validate,         the single writer:    append,        fills etc.
-//!  ::submit        try_send:     signing digest,           dedup, TaPoS,         one fdatasync  to every
-//!  -> Ticket       full = Busy   public-key recovery       expiration, authority per batch,     subscriber
-//!                                                          from the recovered    then confirm
-//!                                                          keys, evaluate,       each ticket
-//!                                                          block assembly
+//!  Submitter       size limit,   decode, validate,         the single writer,    append, or     outcomes to
+//!  ::submit /      try_send:     signing digest,           `writer`: fork        cut back on a  the read
+//!  submit_block    full = Busy   public-key recovery       choice, production    fork switch;   replica, then
+//!  -> Ticket                     (blocks too: digests,     by BlockProducer,     one fdatasync  every
+//!                                every tx's keys, the      open block fed by     per batch,     subscriber
+//!                                producer's key)           arriving txs          then confirm
 //! ```
 //!
 //! Queues are bounded crossbeam channels: the ingress queue is the only one that refuses (a
@@ -23,17 +24,19 @@
 //!   its block returned. Every [`Ticket`] settles exactly once: confirmed, refused with the
 //!   reason, or [`Refused::Abandoned`] if the pipeline stopped first (the hand-off is
 //!   [`confirm`], model-checked with loom).
-//! - Blocks are produced every `block_interval` of wall time, one chain slot after the head
-//!   each, by whichever witness the slot schedules (signed when its key is in the config): this
-//!   is the dev/bench producer; on a network, consensus decides the slots.
+//! - Whether and when to produce is `consensus::BlockProducer`'s decision alone, on the wall
+//!   clock ([`Pacing::WallClock`]) or on a simulated clock that jumps to our next slot every
+//!   interval ([`Pacing::Interval`]: benchmarks, `--fast`).
+//! - A fork switch reaches the journal as reverts (cut back to the fork point, durably) before
+//!   the new branch's appends, and downstream as [`ChainEvent::Reverted`] before the applied ones.
 //!
 //! Never: mutates state outside the apply stage; blocks a submitter (a full queue is `Busy`);
 //! lets a slow event subscriber slow the writer (a subscriber whose queue is full is cut off and
 //! counted; its receiver then reports disconnection).
 //!
 //! Reads: the writer publishes the new [`Head`] (number, id, time: what a client needs for TaPoS)
-//! once per sealed block behind an `RwLock` held for a 28-byte copy; API queries over the rest of
-//! state are not served from here yet (the node's API reads between blocks).
+//! once per block behind an `RwLock` held for a 28-byte copy; everything else is read from the
+//! read replica ([`Pipeline::reader`], `crate::replica`), fed by the events stage.
 //!
 //! This is runtime code: it reads the wall clock (block cadence, confirmation times). The
 //! deterministic core below it does not.
