@@ -179,6 +179,8 @@ pub struct Chain {
     pending: bool,
     /// Whether block outcomes carry the changed objects (see [`Chain::set_capture_changes`]).
     capture_changes: bool,
+    /// Bytes of the last block's captured changes (the next buffer's capacity).
+    last_changes_len: usize,
     /// The timestamp of the block being built or applied, or the head block time while pending
     /// transactions apply (core's `_current_block_time`); see [`Context::block_time`].
     current_block_time: TimePointSec,
@@ -206,6 +208,7 @@ impl Chain {
             reversible: VecDeque::new(),
             pending: false,
             capture_changes: false,
+            last_changes_len: 0,
         }
     }
 
@@ -693,8 +696,12 @@ impl Chain {
         self.clear_expired_orders();
         let end_of_block = std::mem::take(&mut self.state.virtual_ops);
         self.update_witness_schedule();
-        let mut changes = ledger::graph::ObjectChanges::default();
+        // Sized like the last block's, so a big block's buffer is not regrown (and copied) by doubling.
+        let mut changes = ledger::graph::ObjectChanges {
+            bytes: if self.capture_changes { Vec::with_capacity(self.last_changes_len) } else { Vec::new() },
+        };
         let state_hash = self.state.seal_block_hash_capturing(self.capture_changes.then_some(&mut changes.bytes));
+        self.last_changes_len = changes.bytes.len();
         crate::events::BlockOutcome {
             block_num: num,
             block_id: id,
