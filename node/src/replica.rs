@@ -14,7 +14,9 @@
 
 use engine::{BlockOutcome, Reverted, State};
 use ledger::block::BlockId;
-use ledger::graph::StateHash;
+use ledger::graph::{ObjectChanges, StateHash};
+use ledger::ids::AccountId;
+use std::collections::BTreeMap;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 use std::thread::JoinHandle;
@@ -26,9 +28,13 @@ pub enum ChainEvent {
     Reverted(Arc<Reverted>),
 }
 
-/// The replica's copy and the head it reflects.
+/// The replica's copy and the head it reflects, with the indexes only readers need (the
+/// writer's state keeps none of them).
 pub struct ReplicaState {
     pub state: State,
+    /// Account names in order (bitshares-core's `lookup_accounts`: a prefix or lower bound is a
+    /// range, not a sort); kept from the changed 1.2.x objects of each event.
+    names: BTreeMap<String, AccountId>,
     pub head_num: u32,
     pub head_id: BlockId,
     pub state_hash: StateHash,
@@ -75,6 +81,7 @@ impl Replica {
             head_num: dgp.head_block_number,
             head_id: dgp.head_block_id,
             state_hash: state.state_hash,
+            names: state.accounts.iter().map(|(i, a)| (a.name.clone(), AccountId(i))).collect(),
             state,
             applied: 0,
             reverted: 0,
@@ -128,6 +135,38 @@ fn follow(rx: Receiver<ChainEvent>, shared: &RwLock<ReplicaState>) -> Result<(),
     Ok(())
 }
 
+impl ReplicaState {
+    /// Up to `limit` accounts whose names are at or after `lower_bound`, in name order (the
+    /// shape of bitshares-core's `lookup_accounts`; a prefix search is `lower_bound = prefix`,
+    /// stopping at the first name that does not start with it).
+    pub fn lookup_accounts(&self, lower_bound: &str, limit: usize) -> Vec<(&str, AccountId)> {
+        self.names.range(lower_bound.to_string()..).take(limit).map(|(n, id)| (n.as_str(), *id)).collect()
+    }
+
+    /// Apply `changes` and keep the name index: the changed accounts' old names leave it, their
+    /// new ones (if they still exist) enter it.
+    fn apply(&mut self, changes: &ObjectChanges, block_num: u32) -> Result<(), ReplicaError> {
+        let accounts: Vec<u64> = changes
+            .iter()
+            .filter_map(Result::ok)
+            .filter(|c| (c.space, c.type_id) == self.state.accounts.object_type())
+            .map(|c| c.instance)
+            .collect();
+        let old: Vec<String> =
+            accounts.iter().filter_map(|i| self.state.accounts.get(*i).map(|a| a.name.clone())).collect();
+        self.state.apply_changes(changes).map_err(|source| ReplicaError::Changes { block_num, source })?;
+        for name in old {
+            self.names.remove(&name);
+        }
+        for i in accounts {
+            if let Some(a) = self.state.accounts.get(i) {
+                self.names.insert(a.name.clone(), AccountId(i));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Apply one event to a replica's copy (also usable without the thread, e.g. in a test or a
 /// replica in another process).
 pub fn apply_event(r: &mut ReplicaState, event: &ChainEvent) -> Result<(), ReplicaError> {
@@ -136,9 +175,7 @@ pub fn apply_event(r: &mut ReplicaState, event: &ChainEvent) -> Result<(), Repli
             if o.block_num != r.head_num + 1 {
                 return Err(ReplicaError::OutOfOrder { head: r.head_num, block_num: o.block_num });
             }
-            r.state
-                .apply_changes(&o.changes)
-                .map_err(|source| ReplicaError::Changes { block_num: o.block_num, source })?;
+            r.apply(&o.changes, o.block_num)?;
             (r.head_num, r.head_id, r.state_hash) = (o.block_num, o.block_id, o.state_hash);
             r.state.state_hash = o.state_hash;
             r.applied += 1;
@@ -148,7 +185,7 @@ pub fn apply_event(r: &mut ReplicaState, event: &ChainEvent) -> Result<(), Repli
             if block_num != r.head_num {
                 return Err(ReplicaError::OutOfOrder { head: r.head_num, block_num });
             }
-            r.state.apply_changes(&rv.changes).map_err(|source| ReplicaError::Changes { block_num, source })?;
+            r.apply(&rv.changes, block_num)?;
             (r.head_num, r.head_id, r.state_hash) = (rv.head_num, rv.head_id, rv.state_hash);
             r.state.state_hash = rv.state_hash;
             r.reverted += 1;

@@ -139,6 +139,18 @@ fn the_replica_equals_the_writer_after_every_block_and_every_pop() {
         vec![vec![Operation::Transfer(TransferOp { from: c, to: a, amount: usd_(777), ..Default::default() })]],
     ];
     steps.push(vec![vec![s.sell(c, usd_(5_000), core(2_000), far)], vec![s.sell(b, core(300), usd_(100), far)]]);
+    // A new account, so the replica's name index has something to follow (and, below, to undo).
+    let nathan = s.chain.state.account_by_name("nathan").unwrap().id;
+    let key = ledger::crypto::PrivateKey::from_password("initial", "active", "dev").unwrap().public_key();
+    steps.push(vec![vec![Operation::AccountCreate(AccountCreateOp {
+        registrar: nathan,
+        referrer: nathan,
+        name: "initial".into(),
+        owner: ledger::authority::Authority::single_key(key),
+        active: ledger::authority::Authority::single_key(key),
+        options: AccountOptions { memo_key: key, ..Default::default() },
+        ..Default::default()
+    })]]);
     for (i, mut ops) in steps.into_iter().enumerate() {
         if i == 5 {
             // Expires at the end of the next block (end-of-block changes).
@@ -163,12 +175,21 @@ fn the_replica_equals_the_writer_after_every_block_and_every_pop() {
     let outcome = s.block(vec![vec![cancel]]);
     replica.feed(ChainEvent::Applied(Arc::new(outcome)));
     assert_same(&reader, &s.chain, "after the cancel");
+    {
+        let r = reader.read();
+        let names: Vec<&str> = r.lookup_accounts("init", 4).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["init0", "init1", "init10", "init2"], "names in order from a lower bound");
+        let created = s.chain.state.account_by_name("initial").unwrap().id;
+        assert_eq!(r.lookup_accounts("initi", 1), [("initial", created)]);
+    }
     for k in 0..3 {
         let reverted = s.chain.pop_block().unwrap();
         assert!(!reverted.changes.is_empty());
         replica.feed(ChainEvent::Reverted(Arc::new(reverted)));
         assert_same(&reader, &s.chain, &format!("after pop {k}"));
     }
+    // The account's block was popped: its name left the index with it.
+    assert_eq!(reader.read().lookup_accounts("initi", 1)[0].0, "nathan");
     // The other branch: different blocks on the fork point.
     for k in 0..2 {
         let outcome = s.block(vec![vec![s.sell(a, core(40 + k), usd_(90), far)]]);
@@ -177,7 +198,7 @@ fn the_replica_equals_the_writer_after_every_block_and_every_pop() {
     }
     let (reader, stopped) = replica.stop();
     stopped.unwrap();
-    assert_eq!((reader.read().applied, reader.read().reverted), (11, 3));
+    assert_eq!((reader.read().applied, reader.read().reverted), (12, 3));
 }
 
 #[test]
