@@ -42,6 +42,7 @@ fn json_dash_prints_only_json_and_json_file_keeps_the_text() {
         &["bench", "margin", "--healthy", "20", "--callable", "5"][..],
         &["bench", "sigcheck", "--recoveries", "20", "--threads", "1"][..],
         &["bench", "matching", "--commands", "2000"][..],
+        &["bench", "dex", "--orders", "2000", "--accounts", "20"][..],
     ] {
         let (code, out, err) = graphene(&[args, &["--json", "-"]].concat());
         assert_eq!(code, 0, "{args:?}: {err}");
@@ -53,4 +54,14 @@ fn json_dash_prints_only_json_and_json_file_keeps_the_text() {
         assert!(serde_json::from_str::<Value>(out.trim()).is_err(), "{args:?}: the text report is printed: {out}");
         let _: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     }
+}
+
+#[test]
+fn bench_dex_runs_report_each_run_and_the_median() {
+    let (code, out, err) = graphene(&["bench", "dex", "--orders", "3000", "--accounts", "20", "--runs", "3"]);
+    assert_eq!(code, 0, "{err}");
+    for i in 1..=3 {
+        assert!(out.lines().any(|l| l.starts_with(&format!("run {i}/3: orders/s "))), "{out}");
+    }
+    assert!(out.lines().any(|l| l.starts_with("median of 3 runs: orders/s ")), "{out}");
 }

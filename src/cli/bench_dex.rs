@@ -4,7 +4,6 @@
 use super::CliError;
 use clap::Args;
 use perf::dex::{run_dex, DexConfig};
-use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct DexArgs {
@@ -20,9 +19,8 @@ pub struct DexArgs {
     /// Funded accounts placing the orders (order `id` is placed by account `id mod N`).
     #[arg(long, default_value_t = 1_000)]
     pub accounts: usize,
-    /// Write the report as JSON to this file.
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: super::bench::RunArgs,
 }
 
 pub fn run(args: DexArgs) -> Result<(), CliError> {
@@ -31,10 +29,11 @@ pub fn run(args: DexArgs) -> Result<(), CliError> {
     }
     let cfg =
         DexConfig { orders: args.orders, seed: args.seed, block_orders: args.block_orders, accounts: args.accounts };
-    let run = run_dex(cfg).map_err(|e| CliError::Failed(format!("dex bench setup: {e}")))?;
-    println!("{}", run.report);
-    if let Some(path) = &args.json {
-        perf::report::write_json(path, &run.report.to_json()).map_err(|e| CliError::Failed(e.to_string()))?;
-    }
-    Ok(())
+    let headline: super::bench::Headline<perf::dex::DexReport> = ("orders/s", |r| r.orders_per_sec());
+    super::bench::repeat(
+        &args.run,
+        headline,
+        |r| r.to_json(),
+        || Ok(run_dex(cfg.clone()).map_err(|e| CliError::Failed(format!("dex bench setup: {e}")))?.report),
+    )
 }
