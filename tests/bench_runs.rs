@@ -65,3 +65,36 @@ fn bench_dex_runs_report_each_run_and_the_median() {
     }
     assert!(out.lines().any(|l| l.starts_with("median of 3 runs: orders/s ")), "{out}");
 }
+
+#[test]
+fn latency_benches_take_runs_too() {
+    for (args, name) in [
+        (&["bench", "matching", "--commands", "20000", "--runs", "2"][..], "ops/s"),
+        (
+            &[
+                "bench",
+                "node",
+                "--duration",
+                "0.3",
+                "--accounts",
+                "20",
+                "--sigcheck-ceiling",
+                "40000",
+                "--presign",
+                "500",
+                "--block-interval-ms",
+                "100",
+                "--runs",
+                "2",
+            ][..],
+            "tx/s",
+        ),
+    ] {
+        let (code, out, err) = graphene(args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        for i in 1..=2 {
+            assert!(out.lines().any(|l| l.starts_with(&format!("run {i}/2: {name} "))), "{args:?}: {out}");
+        }
+        assert!(out.lines().any(|l| l.starts_with(&format!("median of 2 runs: {name} "))), "{args:?}: {out}");
+    }
+}

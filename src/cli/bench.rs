@@ -53,21 +53,10 @@ pub struct ReportArgs {
     /// Draw the latency distribution of every step into this SVG file.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
-}
-
-impl ReportArgs {
-    /// Print the text report, or only the JSON with `--json -`; write the JSON to `--json FILE`.
-    pub fn emit(&self, text: &dyn std::fmt::Display, json: &serde_json::Value) -> Result<(), CliError> {
-        match &self.json {
-            Some(p) if p.as_os_str() == "-" => println!("{json}"),
-            Some(p) => {
-                print!("{text}");
-                perf::report::write_json(p, json).map_err(|e| CliError::Failed(e.to_string()))?;
-            }
-            None => print!("{text}"),
-        }
-        Ok(())
-    }
+    /// Run the benchmark N times: each run's report is printed, then the median of the headline
+    /// figure with every run's value (`.hgrm` files and the plot are of the last run).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub runs: u32,
 }
 
 pub fn run(cmd: BenchCmd) -> Result<(), CliError> {
@@ -92,9 +81,17 @@ fn run_matching(args: MatchingArgs) -> Result<(), CliError> {
         hgrm_dir: args.report.hgrm_dir.clone(),
         ..Default::default()
     };
-    let report =
-        perf::matching::run_matching_bench(cfg).map_err(|e| CliError::Failed(format!("matching bench: {e}")))?;
-    args.report.emit(&report, &report.to_json())?;
+    let runs = RunArgs { runs: args.report.runs, json: args.report.json.clone() };
+    let headline: Headline<perf::matching::MatchingReport> = ("ops/s", |r| r.throughput_per_sec);
+    let report = repeat_keeping_last(
+        &runs,
+        headline,
+        |r| r.to_json(),
+        || {
+            perf::matching::run_matching_bench(cfg.clone())
+                .map_err(|e| CliError::Failed(format!("matching bench: {e}")))
+        },
+    )?;
     if let Some(path) = &args.report.plot {
         let series: Vec<_> =
             report.latency.iter().map(|r| (format!("{} ops/s offered", r.offered_per_sec), &r.histogram)).collect();
@@ -126,8 +123,18 @@ pub fn repeat<R: std::fmt::Display>(
     args: &RunArgs,
     headline: Headline<R>,
     to_json: impl Fn(&R) -> serde_json::Value,
-    mut run: impl FnMut() -> Result<R, CliError>,
+    run: impl FnMut() -> Result<R, CliError>,
 ) -> Result<(), CliError> {
+    repeat_keeping_last(args, headline, to_json, run).map(drop)
+}
+
+/// [`repeat`], handing back the last run's report (for the files a latency benchmark writes).
+pub fn repeat_keeping_last<R: std::fmt::Display>(
+    args: &RunArgs,
+    headline: Headline<R>,
+    to_json: impl Fn(&R) -> serde_json::Value,
+    mut run: impl FnMut() -> Result<R, CliError>,
+) -> Result<R, CliError> {
     let json_to_stdout = args.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
     let (name, value_of) = headline;
     let mut reports = Vec::new();
@@ -147,21 +154,22 @@ pub fn repeat<R: std::fmt::Display>(
         let each: Vec<String> = values.iter().map(|v| format!("{v:.0}")).collect();
         println!("median of {} runs: {name} {median:.0} (runs: {})", args.runs, each.join(" / "));
     }
-    let Some(path) = &args.json else { return Ok(()) };
-    let json = if args.runs == 1 {
-        to_json(&reports[0])
-    } else {
-        serde_json::json!({
-            "runs": reports.iter().map(&to_json).collect::<Vec<_>>(),
-            "median": {name: median},
-        })
-    };
-    if json_to_stdout {
-        println!("{json}");
-        Ok(())
-    } else {
-        perf::report::write_json(path, &json).map_err(|e| CliError::Failed(e.to_string()))
+    if let Some(path) = &args.json {
+        let json = if args.runs == 1 {
+            to_json(&reports[0])
+        } else {
+            serde_json::json!({
+                "runs": reports.iter().map(&to_json).collect::<Vec<_>>(),
+                "median": {name: median},
+            })
+        };
+        if json_to_stdout {
+            println!("{json}");
+        } else {
+            perf::report::write_json(path, &json).map_err(|e| CliError::Failed(e.to_string()))?;
+        }
     }
+    Ok(reports.pop().expect("at least one run"))
 }
 
 /// The median (the mean of the two middle values for an even count).

@@ -81,8 +81,12 @@ pub fn run(a: NodeArgs) -> Result<(), CliError> {
         presign: a.presign,
         read_replica: !a.no_replica,
     };
-    let r = run_node_bench(&cfg).map_err(failed)?;
-    a.report.emit(&r, &r.to_json())?;
+    let runs = super::bench::RunArgs { runs: a.report.runs, json: a.report.json.clone() };
+    // The headline is the first step's sustained rate (the closed loop, or the lowest offered rate).
+    let headline: super::bench::Headline<perf::node::NodeBenchReport> =
+        ("tx/s", |r| r.steps.first().map_or(0.0, |s| s.tps()));
+    let r =
+        super::bench::repeat_keeping_last(&runs, headline, |r| r.to_json(), || run_node_bench(&cfg).map_err(failed))?;
     let names: Vec<String> = r
         .steps
         .iter()
