@@ -3,9 +3,9 @@
 //! source for everything downstream of the writer (confirmations, the read replica, the API's
 //! subscriptions, the market-data feed, history); nothing downstream reads a field of the chain.
 //!
-//! Order-book deltas per price level are derived from [`BlockOutcome::changes`] against the
-//! replica's previous versions of the changed orders (`crate::book_deltas`), off the writer
-//! thread: the writer pays only for copying the changed objects' bytes it already hashed.
+//! Order-book deltas per price level are not computed yet. They are meant to be derived from
+//! [`BlockOutcome::changes`] (the changed 1.7.x orders) against a replica's previous versions,
+//! off the writer thread, so the writer pays only for copying the bytes it already hashed.
 
 use crate::chain::Applied;
 use ledger::block::BlockId;

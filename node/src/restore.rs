@@ -1,5 +1,5 @@
-//! The data directory and restoring state (newest snapshot + journal tail, or
-//! genesis + full replay), the production loop, snapshots and the pending pool.
+//! The data directory and restoring state: the genesis copy, the newest usable snapshot plus the
+//! journal tail (or genesis plus the whole journal), and verified replay.
 //!
 //! Layout of a data directory:
 //! - `blocks.journal`, `blocks.index`: the block journal (journal crate); each record is a packed
@@ -12,7 +12,7 @@
 //! Invariants: the journal is the source of truth; a block is reported `durable` only after the
 //! journal's fdatasync returned; a snapshot never names a block that is not durable; every
 //! replayed block must reproduce the block id and state hash the journal recorded for it.
-//! This layer (not the engine or consensus) is where the wall clock is read.
+//! Production, and the wall clock it reads, is the pipeline's writer (`crate::pipeline`).
 
 use crate::snapshots;
 use engine::chain::SkipFlags;

@@ -198,7 +198,13 @@ fn a_transaction_is_confirmed_only_once_its_block_is_durable_and_a_failed_sync_r
     use journal::testing::FaultyStorage;
     let lc = LoadChain::setup(ACCOUNTS).unwrap();
     let gen = lc.generator(0, 13);
-    let cfg = config(&lc);
+    // Snapshots after every block: they wait for the block to be durable, and once the journal
+    // has failed the writer skips them instead of waiting for ever.
+    let snaps = tempfile::tempdir().unwrap();
+    let cfg = PipelineConfig {
+        snapshots: Some(node::pipeline::SnapshotPolicy { dir: snaps.path().to_path_buf(), every: 1 }),
+        ..config(&lc)
+    };
     let chain_id = lc.chain_id.0;
     let disk = FaultyStorage::new();
     let dir = std::path::Path::new("/mem");
@@ -228,6 +234,10 @@ fn a_transaction_is_confirmed_only_once_its_block_is_durable_and_a_failed_sync_r
     let stopped = pipeline.shutdown().unwrap();
     assert!(stopped.journal_error.is_some());
     assert!(stopped.blocks.iter().all(|b| b.num <= stopped.journal.durable_head()));
+    let snapshot_blocks: Vec<u32> =
+        node::snapshots::list(snaps.path()).unwrap().into_iter().map(|(num, _)| num).collect();
+    assert!(!snapshot_blocks.is_empty(), "the confirmed block was snapshotted");
+    assert!(snapshot_blocks.iter().all(|n| *n <= stopped.journal.durable_head()), "{snapshot_blocks:?}");
 }
 
 #[test]

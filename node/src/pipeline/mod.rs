@@ -466,6 +466,7 @@ where
         let (sealed_tx, sealed_rx) = bounded::<writer::ToJournal>(cfg.sealed_capacity.max(1));
         let (durable_tx, durable_rx) = bounded::<ChainEvent>(cfg.sealed_capacity.max(1));
         let durable = Arc::new(AtomicU32::new(journal.durable_head()));
+        let journal_failed = Arc::new(AtomicBool::new(false));
         let finished = Arc::new(AtomicBool::new(false));
 
         // 4. events: the read replica first, then the subscribers
@@ -482,8 +483,11 @@ where
         };
         // 3. journal
         let journal = {
-            let (counters, durable, log) = (counters.clone(), durable.clone(), cfg.log.clone());
-            spawn("journal", None, move || stages::journal(journal, sealed_rx, durable_tx, durable, log, counters))?
+            let (counters, log) = (counters.clone(), cfg.log.clone());
+            let (durable, failed) = (durable.clone(), journal_failed.clone());
+            spawn("journal", None, move || {
+                stages::journal(journal, sealed_rx, durable_tx, durable, failed, log, counters)
+            })?
         };
         // 2. apply, the single writer: fork choice over the chain, production by the producer
         let apply = {
@@ -502,6 +506,7 @@ where
                 head: head.clone(),
                 counters: counters.clone(),
                 durable: durable.clone(),
+                journal_failed,
                 finished: finished.clone(),
             };
             let fc = consensus::ForkChoice::new(chain);

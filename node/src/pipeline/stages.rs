@@ -96,6 +96,7 @@ pub(super) fn journal<S: Storage>(
     rx: Receiver<ToJournal>,
     events: Sender<ChainEvent>,
     durable: Arc<AtomicU32>,
+    journal_failed: Arc<AtomicBool>,
     log: Option<LogFn>,
     counters: Arc<Counters>,
 ) -> (Journal<S>, Vec<BlockRecord>, Option<String>) {
@@ -121,7 +122,10 @@ pub(super) fn journal<S: Storage>(
                         log(&format!("durable {head}"));
                     }
                 }
-                Err(e) => failed = Some(e.to_string()),
+                Err(e) => {
+                    failed = Some(e.to_string());
+                    journal_failed.store(true, Ordering::Release);
+                }
             }
         }
         let durable_at = Instant::now();

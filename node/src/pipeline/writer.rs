@@ -22,8 +22,9 @@
 //! journal truncates its reversible tail to the fork point before appending the new branch),
 //! then every applied block. The abandoned block's transactions are re-applied on the new head.
 //!
-//! Never: blocks on anything but its input queue and a full journal queue (back-pressure);
-//! reads state from another thread.
+//! Never: blocks on anything but its input queue, a full journal queue (back-pressure) and, every
+//! `SnapshotPolicy::every` blocks, the journal's sync of the block it snapshots (then it writes
+//! the snapshot file itself); reads state from another thread.
 
 use super::confirm::Promise;
 use super::stages::add_cpu;
@@ -86,6 +87,8 @@ pub(super) struct Shared {
     pub counters: Arc<Counters>,
     /// Highest block the journal made durable (snapshots wait for it).
     pub durable: Arc<AtomicU32>,
+    /// Set by the journal stage when it failed: nothing will become durable any more.
+    pub journal_failed: Arc<AtomicBool>,
     /// Set when the writer has stopped (max blocks produced, or an error).
     pub finished: Arc<AtomicBool>,
 }
@@ -402,7 +405,8 @@ impl Writer {
             return;
         }
         while self.shared.durable.load(Ordering::Acquire) < num {
-            if self.shared.finished.load(Ordering::Acquire) {
+            if self.shared.journal_failed.load(Ordering::Acquire) {
+                self.log(&format!("snapshot {num} skipped: the journal failed before the block was durable"));
                 return;
             }
             std::thread::sleep(Duration::from_millis(1));
