@@ -6,6 +6,7 @@
 //! indexes; lookups by name, symbol, (owner, asset) and transaction id go through the indexes
 //! below. Only the apply thread holds a `&mut State`.
 
+use crate::dex::Books;
 use crate::lookup::LookupMap;
 use ledger::encoding::Unpack;
 use ledger::graph::{Arena, Index, ObjectChanges, StateHash, Undoable};
@@ -166,68 +167,37 @@ impl Index<BalanceObject> for GenesisBalancesByOwner {
     }
 }
 
-/// The key of the order book index (`market_object.hpp:98-104` `by_price`): by the pair of
-/// assets (sold, received), then price descending by value (the seller asking least per unit
-/// first), then id ascending: price–time priority.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BookKey {
-    pub sell: AssetId,
-    pub receive: AssetId,
-    /// `sell_price` amounts (base = sold, quote = received), both positive in the book.
-    pub base: i64,
-    pub quote: i64,
-    pub id: u64,
-}
-impl BookKey {
-    pub fn of(instance: u64, o: &LimitOrderObject) -> Self {
-        BookKey {
-            sell: o.sell_price.base.asset_id,
-            receive: o.sell_price.quote.asset_id,
-            base: o.sell_price.base.amount,
-            quote: o.sell_price.quote.amount,
-            id: instance,
-        }
-    }
-}
-impl Ord for BookKey {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        // Higher base/quote first: compare other's value with ours (cross-multiplied in i128).
-        let mine = i128::from(self.base) * i128::from(other.quote);
-        let theirs = i128::from(other.base) * i128::from(self.quote);
-        (self.sell, self.receive).cmp(&(other.sell, other.receive)).then(theirs.cmp(&mine)).then(self.id.cmp(&other.id))
-    }
-}
-impl PartialOrd for BookKey {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-/// Limit orders by book position, by seller and by expiration. A plain ordered index kept by
-/// the arena, so an undone transaction restores the book exactly; the fast flat-array book of
-/// [`crate::dex::book`] is what `graphene bench matching` measures (see the `evaluators::market`
-/// module note for the trade-off).
+/// Limit orders by book position, by seller and by expiration, kept by the arena so that an
+/// undone transaction or block restores all three exactly.
+///
+/// `books` is the fast order book of [`crate::dex::book`] (the one `graphene bench matching`
+/// measures), used here as the ordered index of `market_object.hpp:98-104` `by_price`: for each
+/// pair of assets (sold, received), price descending by value (the seller asking least per unit
+/// first), then id ascending: price–time priority. The chain's matching walks it best-first.
 #[derive(Default)]
 pub struct LimitOrderIndex {
-    pub by_price: BTreeSet<BookKey>,
+    pub books: Books,
     pub by_seller: BTreeSet<(AccountId, u64)>,
     pub by_expiration: BTreeSet<(u32, u64)>,
 }
 impl LimitOrderIndex {
     /// Instances of the orders selling `sell` for `receive`, best first.
     pub fn side(&self, sell: AssetId, receive: AssetId) -> impl Iterator<Item = u64> + '_ {
-        let lo = BookKey { sell, receive, base: i64::MAX, quote: 1, id: 0 };
-        self.by_price.range(lo..).take_while(move |k| k.sell == sell && k.receive == receive).map(|k| k.id)
+        self.books.side_ids(sell, receive)
+    }
+    /// The best order selling `sell` for `receive`.
+    pub fn best(&self, sell: AssetId, receive: AssetId) -> Option<u64> {
+        self.books.best_id(sell, receive)
     }
 }
 impl Index<LimitOrderObject> for LimitOrderIndex {
     fn insert(&mut self, instance: u64, obj: &LimitOrderObject) {
-        self.by_price.insert(BookKey::of(instance, obj));
+        self.books.place(instance, obj.seller, obj.for_sale, &obj.sell_price);
         self.by_seller.insert((obj.seller, instance));
         self.by_expiration.insert((obj.expiration.0, instance));
     }
     fn remove(&mut self, instance: u64, obj: &LimitOrderObject) {
-        self.by_price.remove(&BookKey::of(instance, obj));
+        self.books.take_out(instance, &obj.sell_price);
         self.by_seller.remove(&(obj.seller, instance));
         self.by_expiration.remove(&(obj.expiration.0, instance));
     }
@@ -235,17 +205,17 @@ impl Index<LimitOrderObject> for LimitOrderIndex {
         if old.sell_price != new.sell_price || old.seller != new.seller || old.expiration != new.expiration {
             self.remove(instance, old);
             self.insert(instance, new);
+        } else if old.for_sale != new.for_sale {
+            self.books.set_for_sale(instance, &new.sell_price, new.for_sale);
         }
     }
     fn bulk_insert<'a>(&mut self, count: usize, objects: impl Iterator<Item = (u64, &'a LimitOrderObject)>) {
-        let (mut by_price, mut by_seller, mut by_expiration) =
-            (Vec::with_capacity(count), Vec::with_capacity(count), Vec::with_capacity(count));
+        let (mut by_seller, mut by_expiration) = (Vec::with_capacity(count), Vec::with_capacity(count));
         for (instance, obj) in objects {
-            by_price.push(BookKey::of(instance, obj));
+            self.books.place(instance, obj.seller, obj.for_sale, &obj.sell_price);
             by_seller.push((obj.seller, instance));
             by_expiration.push((obj.expiration.0, instance));
         }
-        extend_sorted(&mut self.by_price, by_price);
         extend_sorted(&mut self.by_seller, by_seller);
         extend_sorted(&mut self.by_expiration, by_expiration);
     }

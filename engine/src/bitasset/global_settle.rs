@@ -32,7 +32,7 @@ pub fn check_for_blackswan(state: &mut State, asset: AssetId, enable: bool) -> R
     let Some(call_instance) = state.call_orders.index().by_collateral(asset).next() else { return Ok(false) };
     let call = state.call_orders.get(call_instance).expect("indexed");
     let mut highest = prices.max_short_squeeze_price;
-    if let Some(bid) = state.limit_orders.index().side(asset, prices.collateral_asset).next() {
+    if let Some(bid) = state.limit_orders.index().best(asset, prices.collateral_asset) {
         let bid = state.limit_orders.get(bid).expect("indexed");
         let call_pays_price = prices.times_pays_ratio(bid.sell_price);
         if price_lt(&highest, &call_pays_price) {

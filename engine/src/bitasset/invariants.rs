@@ -18,7 +18,8 @@
 
 use super::{price_lt, DerivedPrices};
 use crate::dex::matching::crosses;
-use crate::state::{BookKey, State};
+use crate::dex::Side;
+use crate::state::State;
 use ledger::ids::{AssetId, CORE_ASSET};
 use std::collections::BTreeMap;
 
@@ -129,7 +130,7 @@ fn check_margin_calls(state: &State) -> Result<(), String> {
         if price_lt(&p.maintenance_collateralization, &call.collateralization()) {
             continue;
         }
-        let Some(li) = state.limit_orders.index().side(b.asset_id, p.collateral_asset).next() else { continue };
+        let Some(li) = state.limit_orders.index().best(b.asset_id, p.collateral_asset) else { continue };
         let order = state.limit_orders.get(li).expect("indexed");
         if !price_lt(&order.sell_price, &p.margin_call_order_price) {
             return Err(format!(
@@ -142,21 +143,13 @@ fn check_margin_calls(state: &State) -> Result<(), String> {
 }
 
 fn check_book(state: &State) -> Result<(), String> {
-    let keys = &state.limit_orders.index().by_price;
-    let mut next = keys.iter().next().copied();
-    while let Some(k) = next {
-        let (sell, receive) = (k.sell, k.receive);
-        if sell < receive {
-            if let Some(other) = state.limit_orders.index().side(receive, sell).next() {
-                let a = state.limit_orders.get(k.id).expect("indexed").sell_price;
-                let b = state.limit_orders.get(other).expect("indexed").sell_price;
-                if crosses(a.base.amount, a.quote.amount, b.base.amount, b.quote.amount) {
-                    return Err(format!("book {sell}/{receive} is crossed: {a:?} against {b:?}"));
-                }
-            }
+    for (pair, book) in state.limit_orders.index().books.markets() {
+        let (Some(ask), Some(bid)) = (book.best_id(Side::Ask), book.best_id(Side::Bid)) else { continue };
+        let a = state.limit_orders.get(ask).expect("indexed").sell_price;
+        let b = state.limit_orders.get(bid).expect("indexed").sell_price;
+        if crosses(a.base.amount, a.quote.amount, b.base.amount, b.quote.amount) {
+            return Err(format!("book {}/{} is crossed: {a:?} against {b:?}", pair.base, pair.quote));
         }
-        let after = BookKey { sell, receive: AssetId(receive.0 + 1), base: i64::MAX, quote: 1, id: 0 };
-        next = keys.range(after..).next().copied();
     }
     Ok(())
 }

@@ -189,7 +189,7 @@ pub fn max_debt_to_cover(call: &CallOrderObject, match_price: Price, feed_price:
 
 /// The best limit order selling `debt` for `collateral` if its price (D/C) is at least `min`.
 fn best_bid_at_least(state: &State, debt: AssetId, collateral: AssetId, min: &Price) -> Option<u64> {
-    let i = state.limit_orders.index().side(debt, collateral).next()?;
+    let i = state.limit_orders.index().best(debt, collateral)?;
     let o = state.limit_orders.get(i)?;
     (!price_lt(&o.sell_price, min)).then_some(i)
 }
@@ -318,7 +318,7 @@ pub fn call_match_prices(state: &State, instance: u64) -> Option<(Price, Price)>
         return None;
     }
     let prices = DerivedPrices::of(bad)?;
-    if state.limit_orders.index().side(sell, receive).next() != Some(instance) {
+    if state.limit_orders.index().best(sell, receive) != Some(instance) {
         return None;
     }
     let call_match_price = prices.margin_call_order_price.invert();

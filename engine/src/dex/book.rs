@@ -493,6 +493,67 @@ impl OrderBook {
         }
     }
 
+    // ---- the book as the chain's order index ----
+    //
+    // The chain keeps its limit orders as arena objects and matches them itself (fees, deferred
+    // fees and margin calls interleave with every fill); the arena keeps this book in step as
+    // an index through these four calls, and undoes it through the same calls when a
+    // transaction or block is undone. So the book may, between two calls of one operation, hold
+    // a crossed taker or a dust remainder that the operation is about to match or cull; nothing
+    // here checks or relies on either.
+
+    /// Put an order into its level (id order within the level), without matching or checks.
+    /// `side` is where its `sell_price` belongs in this pair.
+    pub fn place(&mut self, id: u64, seller: AccountId, for_sale: i64, side: Side, pb: i64, pq: i64) {
+        let slot = Slot { id, seller, for_sale, pb, pq, prev: NIL, next: NIL, level: NIL, side };
+        let i = self.alloc_slot(slot);
+        self.index.insert(id, i);
+        self.link(i);
+    }
+
+    /// Take an order out of the book; whether it was there.
+    pub fn take_out(&mut self, id: u64) -> bool {
+        match self.index.get(&id) {
+            Some(&i) => {
+                self.remove_slot(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Change what an order has for sale, keeping its place (its level's total follows).
+    pub fn set_for_sale(&mut self, id: u64, for_sale: i64) {
+        if let Some(&i) = self.index.get(&id) {
+            let s = &mut self.slots[i as usize];
+            let delta = for_sale - s.for_sale;
+            s.for_sale = for_sale;
+            let lv = s.level;
+            self.levels[lv as usize].total += delta;
+        }
+    }
+
+    /// The ids of one side's orders, best first (price, then id): the chain's maker order.
+    pub fn side_ids(&self, side: Side) -> impl Iterator<Item = u64> + '_ {
+        self.sides[side.index()].keys.iter().rev().flat_map(move |k| {
+            let mut cur = self.levels[k.level as usize].head;
+            std::iter::from_fn(move || {
+                if cur == NIL {
+                    return None;
+                }
+                let s = &self.slots[cur as usize];
+                cur = s.next;
+                Some(s.id)
+            })
+        })
+    }
+
+    /// The id of one side's best order: the head of its best level.
+    pub fn best_id(&self, side: Side) -> Option<u64> {
+        let k = self.sides[side.index()].keys.last()?;
+        Some(self.slots[self.levels[k.level as usize].head as usize].id)
+    }
+
     /// Every invariant of the module doc, checked from scratch (tests and debugging).
     pub fn check_invariants(&self) {
         let mut seen = 0usize;
@@ -701,5 +762,57 @@ impl Books {
     /// Markets with at least one order, in pair order.
     pub fn markets(&self) -> impl Iterator<Item = (&MarketPair, &OrderBook)> {
         self.books.iter().filter(|(_, b)| !b.is_empty())
+    }
+
+    /// The book and side an order selling `sell` for `receive` rests on.
+    fn locate(&self, sell: AssetId, receive: AssetId) -> Option<(&OrderBook, Side)> {
+        let pair = MarketPair::new(sell, receive);
+        let book = self.books.get(&pair)?;
+        Some((book, pair.side_of(sell, receive)?))
+    }
+
+    /// Index an order selling `price.base` for `price.quote` (see [`OrderBook::place`]).
+    pub fn place(&mut self, id: u64, seller: AccountId, for_sale: i64, price: &Price) {
+        let (sell, receive) = (price.base.asset_id, price.quote.asset_id);
+        let book = self.book_mut(sell, receive);
+        // A pair of one asset with itself has no second side; such an order is refused by
+        // operation validation long before it could rest, and would rest as an ask here.
+        let side = book.pair.side_of(sell, receive).unwrap_or(Side::Ask);
+        book.place(id, seller, for_sale, side, price.base.amount, price.quote.amount);
+    }
+
+    /// Take an order out of its book (see [`OrderBook::take_out`]).
+    pub fn take_out(&mut self, id: u64, price: &Price) -> bool {
+        match self.books.get_mut(&MarketPair::new(price.base.asset_id, price.quote.asset_id)) {
+            Some(book) => book.take_out(id),
+            None => false,
+        }
+    }
+
+    /// See [`OrderBook::set_for_sale`].
+    pub fn set_for_sale(&mut self, id: u64, price: &Price, for_sale: i64) {
+        if let Some(book) = self.books.get_mut(&MarketPair::new(price.base.asset_id, price.quote.asset_id)) {
+            book.set_for_sale(id, for_sale);
+        }
+    }
+
+    /// Ids of the orders selling `sell` for `receive`, best first.
+    pub fn side_ids(&self, sell: AssetId, receive: AssetId) -> impl Iterator<Item = u64> + '_ {
+        self.locate(sell, receive).into_iter().flat_map(|(book, side)| book.side_ids(side))
+    }
+
+    /// Id of the best order selling `sell` for `receive`.
+    pub fn best_id(&self, sell: AssetId, receive: AssetId) -> Option<u64> {
+        let (book, side) = self.locate(sell, receive)?;
+        book.best_id(side)
+    }
+
+    /// Every order in every book: the sum of the books' sizes.
+    pub fn len(&self) -> usize {
+        self.books.values().map(OrderBook::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }

@@ -15,14 +15,16 @@
 //!   first fill, refunded in the asset paid on explicit cancel, and charged the (capped) cancel
 //!   fee on expiry or cull.
 //!
-//! The book used here is the arena's ordered index, so an undone transaction restores it
-//! exactly and for free. The flat-array [`crate::dex::OrderBook`] is several times faster on
-//! pure matching (see README, `graphene bench matching`), but keeping it as a second copy of the
-//! orders would need its own undo log; that is left for the pipeline work, where the apply stage
-//! can keep it beside the arena. Nothing here reads a clock: expiry compares with block time.
+//! The book is the fast order book of [`crate::dex::book`] kept by the arena as the orders'
+//! index ([`crate::state::LimitOrderIndex`]), so an undone transaction or popped block restores
+//! it exactly through the same undo session as the orders themselves; the matching below walks
+//! it best-first and does its own fills, because fees, deferred fees and margin calls interleave
+//! with every fill. `engine/tests/chain_book_differential.rs` checks it against
+//! [`crate::dex::ReferenceBook`]. Nothing here reads a clock: expiry compares with block time.
 //!
-//! Deliberately not here (yet): margin calls and settlement interleaving with limit orders
-//! (§5.4–§5.9) and take-profit `on_fill` actions (rejected as unsupported). Market-fee rewards and
+//! Margin calls and settlement (§5.4–§5.9) live in [`crate::bitasset`]; `apply_order` calls into
+//! it when a taker reaches callable positions. Take-profit `on_fill` actions are refused as
+//! unsupported. Market-fee rewards and
 //! the network share go into the recipients' instantly vesting market-fee-sharing balances, as in
 //! bitshares-core.
 
@@ -400,7 +402,7 @@ fn match_book(state: &mut State, instance: u64, better_than: Option<Price>) -> R
     loop {
         let Some(taker) = state.limit_orders.get(instance) else { return Ok(true) };
         let (sell, receive) = (taker.sell_asset(), taker.receive_asset());
-        let Some(maker_instance) = state.limit_orders.index().side(receive, sell).next() else { return Ok(false) };
+        let Some(maker_instance) = state.limit_orders.index().best(receive, sell) else { return Ok(false) };
         let maker = state.limit_orders.get(maker_instance).expect("indexed orders exist");
         let (mp, tp) = (maker.sell_price, taker.sell_price);
         if !matching::crosses(mp.base.amount, mp.quote.amount, tp.base.amount, tp.quote.amount) {
