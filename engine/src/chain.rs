@@ -198,8 +198,10 @@ pub struct Produced {
 
 impl Chain {
     /// A chain over `state`, which must have no open undo frame (genesis and snapshots have none).
-    pub fn new(state: State) -> Self {
+    pub fn new(mut state: State) -> Self {
         debug_assert_eq!(state.undo_depth(), 0, "a chain starts with no open undo frame");
+        // The order-book deltas of each block (`BlockOutcome::book`) come from this log.
+        state.limit_orders.index_mut().books.log_levels(true);
         let current_block_time = state.dgp().time;
         Chain {
             current_block_time,
@@ -282,6 +284,7 @@ impl Chain {
             head_id: self.head_id(),
             state_hash: self.state.state_hash,
             changes,
+            book: self.state.limit_orders.index_mut().books.drain_level_changes(),
         })
     }
 
@@ -712,6 +715,7 @@ impl Chain {
             transactions,
             end_of_block,
             changes,
+            book: self.state.limit_orders.index_mut().books.drain_level_changes(),
         }
     }
 

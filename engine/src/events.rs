@@ -3,11 +3,13 @@
 //! source for everything downstream of the writer (confirmations, the read replica, the API's
 //! subscriptions, the market-data feed, history); nothing downstream reads a field of the chain.
 //!
-//! Order-book deltas per price level are not computed yet. They are meant to be derived from
-//! [`BlockOutcome::changes`] (the changed 1.7.x orders) against a replica's previous versions,
-//! off the writer thread, so the writer pays only for copying the bytes it already hashed.
+//! Order-book deltas come per price level ([`LevelChange`]): the state after the block of every
+//! level the block touched, from the level log the chain's order index keeps
+//! ([`crate::dex::Books::drain_level_changes`]), so a market-data consumer updates its depth
+//! without replaying fills.
 
 use crate::chain::Applied;
+pub use crate::dex::LevelChange;
 use ledger::block::BlockId;
 use ledger::graph::{ObjectChanges, StateHash};
 use ledger::ids::WitnessId;
@@ -34,6 +36,10 @@ pub struct BlockOutcome {
     /// Every object the block changed, by value (empty unless the chain captures changes:
     /// [`crate::Chain::set_capture_changes`]).
     pub changes: ObjectChanges,
+    /// The state after the block of every order-book price level it touched, by market, side
+    /// and price (best first). Levels touched before the block by work that was undone (a
+    /// failed or discarded transaction) may appear with their unchanged state.
+    pub book: Vec<LevelChange>,
 }
 
 impl BlockOutcome {
@@ -54,4 +60,6 @@ pub struct Reverted {
     pub state_hash: StateHash,
     /// The restored versions (empty unless the chain captures changes).
     pub changes: ObjectChanges,
+    /// The state after the pop of every price level the popped block had touched.
+    pub book: Vec<LevelChange>,
 }

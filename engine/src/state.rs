@@ -218,6 +218,8 @@ impl Index<LimitOrderObject> for LimitOrderIndex {
         }
         extend_sorted(&mut self.by_seller, by_seller);
         extend_sorted(&mut self.by_expiration, by_expiration);
+        // Restoring orders changes no level.
+        self.books.forget_touched_levels();
     }
 }
 

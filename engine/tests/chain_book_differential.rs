@@ -4,7 +4,9 @@
 //! [`ReferenceBook`]. After every block both must hold the same orders in the same best-first
 //! order with the same remainders, the chain's fast book (its order index) must report the same
 //! depth per price level, and every accepted transaction's `fill_order` / cull virtual
-//! operations must equal the reference's events one for one.
+//! operations must equal the reference's events one for one. Each block's order-book deltas
+//! (`BlockOutcome::book`, and `Reverted::book` of a pop) must name every level whose state
+//! changed, with its state after.
 //!
 //! Undo is exercised twice over: a fill-or-kill order that matched and then would rest fails its
 //! transaction, so the transaction's undo session must restore every maker it touched; and about
@@ -15,7 +17,10 @@
 
 use engine::chain::{Applied, Chain, SkipFlags};
 use engine::dex::seeded::SplitMix64;
-use engine::dex::{BookEvent, LimitOrderBook, MarketPair, Order, ReferenceBook, Side, TakerOutcome, TimeInForce};
+use engine::dex::{
+    BookEvent, Depth, LevelChange, LevelView, LimitOrderBook, MarketPair, Order, ReferenceBook, Side, TakerOutcome,
+    TimeInForce,
+};
 use engine::evaluators::{adjust_balance, Context, Skip};
 use engine::Rejection;
 use ledger::asset::{Asset, Price};
@@ -25,6 +30,7 @@ use ledger::ops::{
 };
 use ledger::time::TimePointSec;
 use ledger::transaction::{SignedTransaction, Transaction};
+use std::collections::BTreeMap;
 
 const FUNDS: i64 = 1_000_000_000;
 
@@ -299,11 +305,38 @@ fn assert_same_books(h: &Harness, reference: &ReferenceBook, context: &str) {
     assert_eq!(state.limit_orders.len(), reference.len(), "{context}: order count differs");
 }
 
+/// Every level of `depth` by (side, price in lowest terms) → (for sale, orders).
+fn levels(depth: &Depth) -> BTreeMap<(Side, (AssetId, i64, i64)), (i64, u32)> {
+    let key = |side, l: &LevelView| {
+        ((side, (l.price.base.asset_id, l.price.base.amount, l.price.quote.amount)), (l.for_sale, l.orders))
+    };
+    depth.asks.iter().map(|l| key(Side::Ask, l)).chain(depth.bids.iter().map(|l| key(Side::Bid, l))).collect()
+}
+
+/// The order-book deltas of a block (or pop) are exact: each reported level has its state after,
+/// and every level whose state changed is reported.
+fn assert_level_changes(changes: &[LevelChange], before: &Depth, after: &Depth, context: &str) {
+    let (before, after) = (levels(before), levels(after));
+    let reported: BTreeMap<_, _> = changes
+        .iter()
+        .map(|c| ((c.side, (c.price.base.asset_id, c.price.base.amount, c.price.quote.amount)), (c.for_sale, c.orders)))
+        .collect();
+    assert_eq!(reported.len(), changes.len(), "{context}: a level is reported twice: {changes:?}");
+    for (level, state) in &reported {
+        assert_eq!(*state, after.get(level).copied().unwrap_or((0, 0)), "{context}: level {level:?} reported wrong");
+    }
+    for level in before.keys().chain(after.keys()) {
+        if before.get(level) != after.get(level) {
+            assert!(reported.contains_key(level), "{context}: level {level:?} changed but is not reported");
+        }
+    }
+}
+
 fn run_stream(seed: u64, blocks: usize) {
     let mut h = setup();
     let mut rng = SplitMix64(seed);
     let mut reference = ReferenceBook::new(h.pair);
-    let (mut fills, mut killed, mut pops) = (0usize, 0usize, 0usize);
+    let (mut fills, mut killed, mut pops, mut level_changes) = (0usize, 0usize, 0usize, 0usize);
     for b in 0..blocks {
         let before = reference.clone();
         let count = rng.range(1, 8) as usize;
@@ -363,18 +396,25 @@ fn run_stream(seed: u64, blocks: usize) {
         engine::bitasset::invariants::check_positions_and_book(&h.chain.state)
             .unwrap_or_else(|e| panic!("seed {seed} block {b}: {e}"));
         assert_same_books(&h, &reference, &format!("seed {seed} after block {b}"));
+        let (depth_before, depth_after) = (before.depth(usize::MAX), reference.depth(usize::MAX));
+        assert_level_changes(&produced.outcome.book, &depth_before, &depth_after, &format!("seed {seed} block {b}"));
+        level_changes += produced.outcome.book.len();
         if rng.chance(25) {
-            h.chain.pop_block().unwrap();
+            let reverted = h.chain.pop_block().unwrap();
             reference = before;
             pops += 1;
             assert_same_books(&h, &reference, &format!("seed {seed} after popping block {b}"));
+            assert_level_changes(&reverted.book, &depth_after, &depth_before, &format!("seed {seed} pop of block {b}"));
         }
     }
-    eprintln!("seed {seed}: {blocks} blocks, {fills} book events, {killed} fill-or-kill killed, {pops} popped");
+    eprintln!(
+        "seed {seed}: {blocks} blocks, {fills} book events, {level_changes} level changes, {killed} fill-or-kill killed, {pops} popped"
+    );
     // The stream must have exercised what it claims to.
     assert!(fills > 50, "seed {seed}: only {fills} book events");
     assert!(killed > 0, "seed {seed}: no fill-or-kill was killed");
     assert!(pops > 5, "seed {seed}: only {pops} blocks popped");
+    assert!(level_changes > blocks, "seed {seed}: only {level_changes} level changes");
 }
 
 #[test]

@@ -548,6 +548,21 @@ impl OrderBook {
         })
     }
 
+    /// A level's total for sale and order count by its price's value (0, 0 when there is none).
+    pub fn level_state(&self, side: Side, pb: i64, pq: i64) -> (i64, u32) {
+        let sl = &self.sides[side.index()];
+        let level = match sl.by_repr.get(&(pb, pq)) {
+            Some(&level) => Some(level),
+            None => {
+                sl.keys.binary_search_by(|k| matching::value_cmp(k.pb, k.pq, pb, pq)).ok().map(|p| sl.keys[p].level)
+            }
+        };
+        level.map_or((0, 0), |l| {
+            let l = &self.levels[l as usize];
+            (l.total, l.count)
+        })
+    }
+
     /// The id of one side's best order: the head of its best level.
     pub fn best_id(&self, side: Side) -> Option<u64> {
         let k = self.sides[side.index()].keys.last()?;
@@ -739,9 +754,26 @@ impl LimitOrderBook for OrderBook {
 }
 
 /// All markets' books, by normalized pair (deterministic iteration order).
+///
+/// With the level log on ([`Books::log_levels`]), every index call notes the price level it
+/// touched, and [`Books::drain_level_changes`] turns the notes into the state of each touched
+/// level: the order-book deltas of a block (or of a popped block).
 #[derive(Clone, Debug, Default)]
 pub struct Books {
     books: BTreeMap<MarketPair, OrderBook>,
+    log_levels: bool,
+    touched: Vec<(MarketPair, Side, i64, i64)>,
+}
+
+/// The state of one price level after a block: its total for sale and order count (both 0 when
+/// the level emptied). Levels group equal prices, so `price` is in lowest terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LevelChange {
+    pub market: MarketPair,
+    pub side: Side,
+    pub price: Price,
+    pub for_sale: i64,
+    pub orders: u32,
 }
 
 impl Books {
@@ -779,10 +811,71 @@ impl Books {
         // operation validation long before it could rest, and would rest as an ask here.
         let side = book.pair.side_of(sell, receive).unwrap_or(Side::Ask);
         book.place(id, seller, for_sale, side, price.base.amount, price.quote.amount);
+        if self.log_levels {
+            self.touched.push((MarketPair::new(sell, receive), side, price.base.amount, price.quote.amount));
+        }
+    }
+
+    /// Note the level of an order of `price` as touched (when the log is on).
+    fn touch(&mut self, price: &Price) {
+        if self.log_levels {
+            let pair = MarketPair::new(price.base.asset_id, price.quote.asset_id);
+            let side = pair.side_of(price.base.asset_id, price.quote.asset_id).unwrap_or(Side::Ask);
+            self.touched.push((pair, side, price.base.amount, price.quote.amount));
+        }
+    }
+
+    /// Turn the level log on or off (off drops what it holds). The chain turns it on; a read
+    /// replica or a benchmark's book has no use for it.
+    pub fn log_levels(&mut self, on: bool) {
+        self.log_levels = on;
+        if !on {
+            self.touched = Vec::new();
+        }
+    }
+
+    /// Forget the levels touched so far (after restoring a snapshot: nothing changed).
+    pub fn forget_touched_levels(&mut self) {
+        self.touched.clear();
+    }
+
+    /// The state now of every level touched since the last drain, by market, side and price
+    /// (best first within a side), each level once. A level touched only by work that was then
+    /// undone (a failed transaction) is reported with its unchanged state.
+    pub fn drain_level_changes(&mut self) -> Vec<LevelChange> {
+        if self.touched.is_empty() {
+            return Vec::new();
+        }
+        let mut touched = std::mem::take(&mut self.touched);
+        // Equal values with different amounts are one level: reduce before deduplicating.
+        for t in &mut touched {
+            let g = num_integer::gcd(t.2, t.3).max(1);
+            t.2 /= g;
+            t.3 /= g;
+        }
+        touched
+            .sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| matching::value_cmp(b.2, b.3, a.2, a.3)));
+        touched.dedup();
+        let changes = touched
+            .iter()
+            .map(|&(market, side, pb, pq)| {
+                let (for_sale, orders) = self.books.get(&market).map_or((0, 0), |b| b.level_state(side, pb, pq));
+                let (sell, receive) = match side {
+                    Side::Ask => (market.base, market.quote),
+                    Side::Bid => (market.quote, market.base),
+                };
+                let price = Price::new(Asset::new(pb, sell), Asset::new(pq, receive));
+                LevelChange { market, side, price, for_sale, orders }
+            })
+            .collect();
+        touched.clear();
+        self.touched = touched;
+        changes
     }
 
     /// Take an order out of its book (see [`OrderBook::take_out`]).
     pub fn take_out(&mut self, id: u64, price: &Price) -> bool {
+        self.touch(price);
         match self.books.get_mut(&MarketPair::new(price.base.asset_id, price.quote.asset_id)) {
             Some(book) => book.take_out(id),
             None => false,
@@ -791,6 +884,7 @@ impl Books {
 
     /// See [`OrderBook::set_for_sale`].
     pub fn set_for_sale(&mut self, id: u64, price: &Price, for_sale: i64) {
+        self.touch(price);
         if let Some(book) = self.books.get_mut(&MarketPair::new(price.base.asset_id, price.quote.asset_id)) {
             book.set_for_sale(id, for_sale);
         }

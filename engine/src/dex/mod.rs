@@ -37,7 +37,7 @@ pub mod seeded;
 use ledger::asset::{Asset, Price, MAX_SHARE_SUPPLY};
 use ledger::ids::{AccountId, AssetId, LimitOrderId};
 
-pub use book::{Books, OrderBook};
+pub use book::{Books, LevelChange, OrderBook};
 pub use reference::ReferenceBook;
 
 /// A market pair, normalized so that `base < quote` by asset id.

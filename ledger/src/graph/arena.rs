@@ -344,6 +344,14 @@ impl<T: Object, I: Index<T>> Arena<T, I> {
         &self.index
     }
 
+    /// The index, mutably: only for what an index keeps beside its entries (a change log to
+    /// drain, a switch for it). Changing what the index says about the objects would put it out
+    /// of step with them.
+    #[inline]
+    pub fn index_mut(&mut self) -> &mut I {
+        &mut self.index
+    }
+
     /// Live objects in ascending instance order.
     pub fn iter(&self) -> impl Iterator<Item = (u64, &T)> + '_ {
         self.slots.iter().enumerate().filter_map(|(i, s)| s.value.as_ref().map(|v| (i as u64, v)))
