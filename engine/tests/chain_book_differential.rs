@@ -305,8 +305,11 @@ fn assert_same_books(h: &Harness, reference: &ReferenceBook, context: &str) {
     assert_eq!(state.limit_orders.len(), reference.len(), "{context}: order count differs");
 }
 
-/// Every level of `depth` by (side, price in lowest terms) → (for sale, orders).
-fn levels(depth: &Depth) -> BTreeMap<(Side, (AssetId, i64, i64)), (i64, u32)> {
+/// A level by side and price in lowest terms (sold asset, its amount, the received amount).
+type LevelKey = (Side, (AssetId, i64, i64));
+
+/// Every level of `depth` → (for sale, orders).
+fn levels(depth: &Depth) -> BTreeMap<LevelKey, (i64, u32)> {
     let key = |side, l: &LevelView| {
         ((side, (l.price.base.asset_id, l.price.base.amount, l.price.quote.amount)), (l.for_sale, l.orders))
     };
