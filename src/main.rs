@@ -16,6 +16,11 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
+    /// How log lines are written: `text` (the message alone, as README "Logs" lists them), `full`
+    /// (time, level, target, fields) or `json` (one object per line). Which lines: RUST_LOG
+    /// (default `info` for `node`, `warn` for the other commands).
+    #[arg(long, global = true, value_enum, default_value_t = cli::logging::LogFormat::Text)]
+    log_format: cli::logging::LogFormat,
 }
 
 #[derive(Subcommand)]
@@ -39,14 +44,17 @@ enum Cmd {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.cmd {
+    // The node's operator lines are its output; the other commands print results, and the
+    // runtime's lines (a benchmark drives the same pipeline) would only bury them.
+    let default_filter = if matches!(cli.cmd, Cmd::Node(_)) { "info" } else { "warn" };
+    let result = cli::logging::install(cli.log_format, default_filter).and_then(|()| match cli.cmd {
         Cmd::Apply(args) => cli::apply::run(args),
         Cmd::Tx(cmd) => cli::tx::run(cmd),
         Cmd::Key(cmd) => cli::key::run(cmd).map_err(cli::CliError::Usage),
         Cmd::Node(args) => cli::node::run(args),
         Cmd::Replay(args) => cli::replay::run(args),
         Cmd::Bench(cmd) => cli::bench::run(cmd),
-    };
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -3,6 +3,7 @@
 //! timestamps.
 //!
 //! - [`lock`]: the exclusive lock on a data directory (one process per data dir).
+//! - [`log_targets`]: the `tracing` targets of the operator lines (`block N`, `durable N`, ...).
 //! - [`pipeline`]: ingress → verify (N threads) → apply (the single writer) → journal → events.
 //! - [`restore`]: the data directory, the genesis copy, restoring state (newest usable snapshot
 //!   plus the journal tail, or genesis plus the whole journal) and verified replay.
@@ -10,6 +11,7 @@
 //! - [`snapshots`]: snapshot files (write atomically, list, load).
 
 pub mod lock;
+pub mod log_targets;
 pub mod pipeline;
 pub mod replica;
 pub mod restore;

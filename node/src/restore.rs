@@ -14,6 +14,7 @@
 //! replayed block must reproduce the block id and state hash the journal recorded for it.
 //! Production, and the wall clock it reads, is the pipeline's writer (`crate::pipeline`).
 
+use crate::log_targets;
 use crate::snapshots;
 use engine::chain::SkipFlags;
 use engine::Chain;
@@ -101,6 +102,45 @@ pub struct Restored<S: Storage = FileStorage> {
     /// Files in the data dir that are in the way (leftover snapshot files, snapshots past the
     /// journal head): deleted when restoring with `repair`, otherwise only listed.
     pub stale_files: Vec<PathBuf>,
+}
+
+impl<S: Storage> Restored<S> {
+    /// The operator lines of a restore (`graphene node` at start; `graphene replay` prints its own
+    /// summary instead): what opening the journal found and did, each snapshot skipped, and
+    /// `restored head=N from=... replayed_blocks=N ms=T state_hash=H`, `took` being the restore's
+    /// wall time.
+    pub fn log(&self, took: std::time::Duration) {
+        let report = &self.report;
+        let repaired = report.torn_tail_bytes_cut > 0 || report.corrupt_cut.is_some() || report.index_rebuilt;
+        if repaired {
+            tracing::warn!(
+                target: log_targets::JOURNAL,
+                head = report.head,
+                blocks = report.blocks,
+                torn_tail_bytes_cut = report.torn_tail_bytes_cut,
+                index_rebuilt = report.index_rebuilt,
+                "{report}"
+            );
+        } else {
+            tracing::info!(target: log_targets::JOURNAL, head = report.head, blocks = report.blocks, "{report}");
+        }
+        for reason in &self.skipped_snapshots {
+            tracing::warn!(target: log_targets::SNAPSHOT, "snapshot skipped: {reason}");
+        }
+        let from = self.snapshot.map_or("genesis".to_string(), |n| format!("snapshot {n}"));
+        let (head, blocks) = (self.chain.head_num(), self.stats.blocks);
+        let ms = u64::try_from(took.as_millis()).unwrap_or(u64::MAX);
+        let state_hash = &self.chain.state.state_hash;
+        tracing::info!(
+            target: log_targets::NODE,
+            block_num = head,
+            from = %from,
+            replayed_blocks = blocks,
+            ms,
+            %state_hash,
+            "restored head={head} from={from} replayed_blocks={blocks} ms={ms} state_hash={state_hash}"
+        );
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default)]

@@ -22,6 +22,21 @@ const OLD_SUFFIX: &str = ".bin";
 /// Snapshots kept after writing a new one (the newest ones).
 const KEEP: usize = 2;
 
+/// The operator line of a snapshot written for `block_num` (by the writer every N blocks, by
+/// `graphene node` at shutdown): `snapshot N PATH bytes=B ms=T`, one format for both.
+pub fn log_written(block_num: u32, path: &Path, bytes: usize, took: std::time::Duration) {
+    let ms = u64::try_from(took.as_millis()).unwrap_or(u64::MAX);
+    tracing::info!(
+        target: crate::log_targets::SNAPSHOT,
+        block_num,
+        path = %path.display(),
+        bytes,
+        ms,
+        "snapshot {block_num} {} bytes={bytes} ms={ms}",
+        path.display()
+    );
+}
+
 pub fn path_for(dir: &Path, block_num: u32) -> PathBuf {
     dir.join(format!("{PREFIX}{block_num:010}{SUFFIX}"))
 }

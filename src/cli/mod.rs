@@ -11,6 +11,7 @@ pub mod config;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod key;
+pub mod logging;
 pub mod node;
 pub mod replay;
 pub mod tx;

@@ -8,12 +8,11 @@ use ledger::ids::WitnessId;
 use ledger::prefix::Prefix;
 use ledger::transaction::{ChainId, SignedTransaction};
 use ledger::Pack;
-use node::pipeline::{
-    LogFn, Pacing, Pipeline, PipelineConfig, Refused, SnapshotPolicy, SubmitError, Submitter, Ticket,
-};
+use node::log_targets;
+use node::pipeline::{Pacing, Pipeline, PipelineConfig, Refused, SnapshotPolicy, SubmitError, Submitter, Ticket};
 use node::{GenesisSource, ReplayStats};
 use std::collections::{BTreeMap, VecDeque};
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -133,7 +132,7 @@ fn our_witnesses(
 
 /// Follow a file or FIFO of JSON-line transactions on a thread and submit each into the
 /// runtime (stage 0, like any other client). A full ingress queue is retried after a pause, never
-/// dropped; each refusal is reported on stderr once its ticket settles.
+/// dropped; each refusal is a warning (on stderr) once its ticket settles.
 fn spawn_tx_submitter(path: PathBuf, submitter: Submitter, stop: Arc<AtomicBool>) -> Result<(), CliError> {
     let file = std::fs::File::open(&path).map_err(|e| CliError::Usage(format!("--tx-file {}: {e}", path.display())))?;
     std::thread::spawn(move || {
@@ -166,13 +165,21 @@ fn spawn_tx_submitter(path: PathBuf, submitter: Submitter, stop: Arc<AtomicBool>
                                     }
                                 }
                             }
-                            Err(e) => eprintln!("--tx-file: skipping a line that is not a transaction: {e}"),
+                            Err(e) => tracing::warn!(
+                                target: log_targets::TX_FILE,
+                                error = %e,
+                                "--tx-file: skipping a line that is not a transaction: {e}"
+                            ),
                         }
                     }
                     line.clear();
                 }
                 Err(e) => {
-                    eprintln!("--tx-file: read failed, no more transactions: {e}");
+                    tracing::error!(
+                        target: log_targets::TX_FILE,
+                        error = %e,
+                        "--tx-file: read failed, no more transactions: {e}"
+                    );
                     return;
                 }
             }
@@ -188,7 +195,12 @@ fn settle_tickets(pending: &mut VecDeque<(String, Ticket)>) {
             None => return,
             Some(Ok(_)) => {}
             Some(Err(Refused::Abandoned)) => {}
-            Some(Err(r)) => eprintln!("transaction {id} refused: {r}"),
+            Some(Err(r)) => tracing::warn!(
+                target: log_targets::TX_FILE,
+                tx_id = %id,
+                code = r.code(),
+                "transaction {id} refused: {r}"
+            ),
         }
         pending.pop_front();
     }
@@ -279,42 +291,31 @@ pub fn run(mut args: NodeArgs) -> Result<(), CliError> {
     };
     let chain_id = parse_chain_id(args.chain_id.as_deref())?;
     let (genesis, chain_id) = node::load_genesis(source.as_ref(), &data_dir, chain_id).map_err(failed)?;
-    println!("data dir {}", data_dir.display());
-    println!("chain id {}", hex::encode(chain_id.0));
+    let chain_id_hex = hex::encode(chain_id.0);
+    tracing::info!(target: log_targets::NODE, data_dir = %data_dir.display(), "data dir {}", data_dir.display());
+    tracing::info!(target: log_targets::NODE, chain_id = %chain_id_hex, "chain id {chain_id_hex}");
     if args.dev {
+        // The dev chain's well-known key, so a newcomer can sign transactions at once.
         let nathan = PrivateKey::from_password("nathan", "active", "dev").map_err(failed)?;
         let public = nathan.public_key().to_string_with_prefix(prefix.as_str());
-        println!("nathan (1.2.17) active key: private {} public {public}", nathan.to_wif());
+        tracing::info!(
+            target: log_targets::NODE,
+            "nathan (1.2.17) active key: private {} public {public}",
+            nathan.to_wif()
+        );
     }
     let opts = journal::OpenOptions { truncate_corrupt_at: args.truncate_corrupt_at, first_block: 1 };
     let started = std::time::Instant::now();
     let restored =
         node::restore(&data_dir, &genesis, chain_id, opts, true, &mut |_, _: ReplayStats| {}).map_err(failed)?;
-    println!("{}", restored.report);
-    for s in &restored.skipped_snapshots {
-        println!("snapshot skipped: {s}");
-    }
-    let node::Restored { chain, journal, snapshot, stats, .. } = restored;
-    println!(
-        "restored head={} from={} replayed_blocks={} ms={} state_hash={}",
-        chain.head_num(),
-        snapshot.map_or("genesis".to_string(), |n| format!("snapshot {n}")),
-        stats.blocks,
-        started.elapsed().as_millis(),
-        chain.state.state_hash
-    );
+    restored.log(started.elapsed());
+    let node::Restored { chain, journal, .. } = restored;
     let keys = signing_keys(&args)?;
     let ours = our_witnesses(&args, &chain.state, &keys)?;
     if ours.is_empty() {
         return Err(CliError::Usage("no witness to produce for: give --witness-id and --private-key, or --dev".into()));
     }
     let default_participation = if args.dev { 0 } else { 33 };
-    let log: LogFn = Arc::new(|line: &str| {
-        // A closed stdout must not stop block production; the journal is the record.
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{line}");
-        let _ = out.flush();
-    });
     let snapshot_every = args.snapshot_every.unwrap_or(10_000);
     let cfg = PipelineConfig {
         pacing: if args.fast {
@@ -327,7 +328,6 @@ pub fn run(mut args: NodeArgs) -> Result<(), CliError> {
         enable_stale_production: args.enable_stale_production || args.dev,
         max_blocks: args.blocks,
         snapshots: Some(SnapshotPolicy { dir: data_dir.clone(), every: snapshot_every }),
-        log: Some(log.clone()),
         ..Default::default()
     };
     let pipeline = Pipeline::start(chain, journal, cfg).map_err(failed)?;
@@ -350,9 +350,15 @@ pub fn run(mut args: NodeArgs) -> Result<(), CliError> {
         let started = std::time::Instant::now();
         let (path, bytes) = node::snapshots::write(&data_dir, &chain.state)
             .map_err(|e| failed(format!("cannot write a snapshot in {}: {e}", data_dir.display())))?;
-        log(&format!("snapshot {head} {} bytes={bytes} ms={}", path.display(), started.elapsed().as_millis()));
+        node::snapshots::log_written(head, &path, bytes, started.elapsed());
     }
-    log(&format!("stopped head={head} state_hash={}", chain.state.state_hash));
+    let state_hash = &chain.state.state_hash;
+    tracing::info!(
+        target: log_targets::NODE,
+        block_num = head,
+        %state_hash,
+        "stopped head={head} state_hash={state_hash}"
+    );
     if let Some(e) = stopped.writer_error {
         return Err(failed(format!("block production stopped: {e}")));
     }

@@ -38,6 +38,11 @@
 //! once per block behind an `RwLock` held for a 28-byte copy; everything else is read from the
 //! read replica ([`Pipeline::reader`], `crate::replica`), fed by the events stage.
 //!
+//! Operator lines (`block N ...`, `durable N`, `snapshot N ...`, `not producing: ...`) are
+//! `tracing` events with the targets of [`crate::log_targets`]; whoever runs the pipeline decides
+//! where they go (the binary installs a subscriber; a benchmark or a test without one pays only
+//! the disabled-callsite check).
+//!
 //! This is runtime code: it reads the wall clock (block cadence, confirmation times). The
 //! deterministic core below it does not.
 
@@ -92,8 +97,6 @@ pub struct PipelineConfig {
     pub max_blocks: Option<u64>,
     /// Write snapshots of the state into a directory every N blocks.
     pub snapshots: Option<SnapshotPolicy>,
-    /// Where the operator lines go (`block N ...`, `durable N`, `snapshot ...`, refusals).
-    pub log: Option<LogFn>,
     /// Pin stage threads to cores when there is a core for each (never on fewer).
     pub pin_threads: bool,
     /// Bytes of transactions per block; `None`: 90 % of the chain's `maximum_block_size` (room
@@ -131,9 +134,6 @@ pub struct SnapshotPolicy {
     pub every: u32,
 }
 
-/// A sink for operator lines.
-pub type LogFn = Arc<dyn Fn(&str) + Send + Sync>;
-
 impl Default for PipelineConfig {
     fn default() -> Self {
         PipelineConfig {
@@ -147,7 +147,6 @@ impl Default for PipelineConfig {
             enable_stale_production: true,
             max_blocks: None,
             snapshots: None,
-            log: None,
             pin_threads: true,
             block_bytes_max: None,
             read_replica: true,
@@ -483,11 +482,9 @@ where
         };
         // 3. journal
         let journal = {
-            let (counters, log) = (counters.clone(), cfg.log.clone());
+            let counters = counters.clone();
             let (durable, failed) = (durable.clone(), journal_failed.clone());
-            spawn("journal", None, move || {
-                stages::journal(journal, sealed_rx, durable_tx, durable, failed, log, counters)
-            })?
+            spawn("journal", None, move || stages::journal(journal, sealed_rx, durable_tx, durable, failed, counters))?
         };
         // 2. apply, the single writer: fork choice over the chain, production by the producer
         let apply = {
@@ -500,7 +497,6 @@ where
                 block_bytes_max,
                 max_blocks: cfg.max_blocks,
                 snapshots: cfg.snapshots.clone(),
-                log: cfg.log.clone(),
             };
             let shared = writer::Shared {
                 head: head.clone(),

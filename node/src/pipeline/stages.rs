@@ -3,7 +3,8 @@
 //! CPU time to the pipeline counters when it exits.
 
 use super::writer::{BlockInput, Input, ToJournal};
-use super::{thread_cpu_time, BlockRecord, Confirmation, Counters, LogFn, Refused, Submission, Subscribers, Verified};
+use super::{thread_cpu_time, BlockRecord, Confirmation, Counters, Refused, Submission, Subscribers, Verified};
+use crate::log_targets;
 use crate::replica::{ChainEvent, Reader, Replica, ReplicaError};
 use crossbeam::channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
 use engine::error::Rejection;
@@ -97,7 +98,6 @@ pub(super) fn journal<S: Storage>(
     events: Sender<ChainEvent>,
     durable: Arc<AtomicU32>,
     journal_failed: Arc<AtomicBool>,
-    log: Option<LogFn>,
     counters: Arc<Counters>,
 ) -> (Journal<S>, Vec<BlockRecord>, Option<String>) {
     let mut records = Vec::new();
@@ -118,11 +118,16 @@ pub(super) fn journal<S: Storage>(
             match written.and_then(|()| journal.sync()) {
                 Ok(head) => {
                     durable.store(head, Ordering::Release);
-                    if let Some(log) = &log {
-                        log(&format!("durable {head}"));
-                    }
+                    tracing::info!(target: log_targets::JOURNAL, block_num = head, "durable {head}");
                 }
                 Err(e) => {
+                    let last = durable.load(Ordering::Acquire);
+                    tracing::error!(
+                        target: log_targets::JOURNAL,
+                        durable_head = last,
+                        error = %e,
+                        "journal failed: {e}; no block after {last} will be durable"
+                    );
                     failed = Some(e.to_string());
                     journal_failed.store(true, Ordering::Release);
                 }

@@ -28,7 +28,8 @@
 
 use super::confirm::Promise;
 use super::stages::add_cpu;
-use super::{BlockFate, Counters, Head, LogFn, Outcome, Pacing, Refused, Verified};
+use super::{BlockFate, Counters, Head, Outcome, Pacing, Refused, Verified};
+use crate::log_targets;
 use consensus::producer::{BlockProducer, SlotDecision};
 use consensus::{ForkChoice, PushOutcome};
 use crossbeam::channel::{Receiver, RecvTimeoutError, Sender, TryRecvError};
@@ -78,7 +79,6 @@ pub(super) struct Plan {
     pub block_bytes_max: usize,
     pub max_blocks: Option<u64>,
     pub snapshots: Option<super::SnapshotPolicy>,
-    pub log: Option<LogFn>,
 }
 
 /// Shared with the pipeline handle.
@@ -334,13 +334,8 @@ impl Writer {
         let kind = std::mem::discriminant(&decision);
         if self.last_refusal != Some(kind) {
             self.last_refusal = Some(kind);
-            self.log(&format!("not producing: {}", describe(&decision)));
-        }
-    }
-
-    fn log(&self, line: &str) {
-        if let Some(log) = &self.plan.log {
-            log(line);
+            let reason = describe(&decision);
+            tracing::warn!(target: log_targets::WRITER, reason = %reason, "not producing: {reason}");
         }
     }
 
@@ -361,13 +356,17 @@ impl Writer {
         self.produced += 1;
         let chain = self.fc.chain();
         let num = block.block_num();
-        self.log(&format!(
-            "block {num} {} txs={} lib={} hash={}",
-            block.signed_header.header.witness,
-            block.transactions.len(),
-            chain.lib_num(),
-            block.id()
-        ));
+        let (witness, txs, lib, id) =
+            (block.signed_header.header.witness, block.transactions.len(), chain.lib_num(), block.id());
+        tracing::info!(
+            target: log_targets::WRITER,
+            block_num = num,
+            %witness,
+            txs,
+            lib,
+            block_id = %id,
+            "block {num} {witness} txs={txs} lib={lib} hash={id}"
+        );
         let settles = kept.into_iter().map(|v| (v.promise, v.id)).collect();
         self.publish_head();
         let sealed_at = Instant::now();
@@ -406,19 +405,26 @@ impl Writer {
         }
         while self.shared.durable.load(Ordering::Acquire) < num {
             if self.shared.journal_failed.load(Ordering::Acquire) {
-                self.log(&format!("snapshot {num} skipped: the journal failed before the block was durable"));
+                tracing::warn!(
+                    target: log_targets::SNAPSHOT,
+                    block_num = num,
+                    "snapshot {num} skipped: the journal failed before the block was durable"
+                );
                 return;
             }
             std::thread::sleep(Duration::from_millis(1));
         }
         let started = Instant::now();
         match crate::snapshots::write(&policy.dir, &self.fc.chain().state) {
-            Ok((path, bytes)) => self.log(&format!(
-                "snapshot {num} {} bytes={bytes} ms={}",
-                path.display(),
-                started.elapsed().as_millis()
-            )),
-            Err(e) => self.log(&format!("snapshot {num} failed in {}: {e}", policy.dir.display())),
+            Ok((path, bytes)) => crate::snapshots::log_written(num, &path, bytes, started.elapsed()),
+            Err(e) => tracing::error!(
+                target: log_targets::SNAPSHOT,
+                block_num = num,
+                dir = %policy.dir.display(),
+                error = %e,
+                "snapshot {num} failed in {}: {e}",
+                policy.dir.display()
+            ),
         }
     }
 
@@ -442,7 +448,14 @@ impl Writer {
                 for o in applied {
                     self.forward_applied(o);
                 }
-                self.log(&format!("fork switch popped={popped} applied={pushed} head={}", self.fc.chain().head_num()));
+                let head = self.fc.chain().head_num();
+                tracing::info!(
+                    target: log_targets::WRITER,
+                    popped,
+                    applied = pushed,
+                    block_num = head,
+                    "fork switch popped={popped} applied={pushed} head={head}"
+                );
                 Ok(BlockAccepted::Switched { popped, applied: pushed })
             }
             Err(e) => Err(e.to_string()),
