@@ -307,7 +307,7 @@ impl Chain {
             return Ok(());
         }
         let interval = self.state.gpo().parameters.maintenance_interval;
-        match crate::maintenance::next_maintenance_time(num, dgp.next_maintenance_time.0, timestamp.0, interval) {
+        match crate::dpos::maintenance::next_maintenance_time(num, dgp.next_maintenance_time.0, timestamp.0, interval) {
             Some(_) => Ok(()),
             None => Err(BlockError::TimeOutOfRange { timestamp }),
         }
@@ -476,50 +476,21 @@ impl Chain {
         Ok(Applied { operation_results, virtual_ops: Vec::new() })
     }
 
-    // ---- slots and the witness schedule (§10.5) ----
-
-    fn block_interval(&self) -> u32 {
-        u32::from(self.state.gpo().parameters.block_interval)
-    }
+    // ---- slots and the witness schedule (§10.5): see [`crate::dpos::slots`] ----
 
     /// The time of slot `n` after the head block (slot 0 is the head's own time).
     pub fn slot_time(&self, n: u32) -> TimePointSec {
-        if n == 0 {
-            return TimePointSec(0);
-        }
-        let interval = self.block_interval();
-        let dgp = self.state.dgp();
-        // In u64, saturating at the last representable second: core adds in uint32 and wraps
-        // (db_witness_schedule.cpp:44-72). A slot past the end collapses onto TimePointSec::MAX,
-        // where `check_block_time` refuses the block (maintenance is due by then).
-        let interval = u64::from(interval);
-        let saturate = |t: u64| TimePointSec(u32::try_from(t).unwrap_or(u32::MAX));
-        if dgp.head_block_number == 0 {
-            return saturate(u64::from(dgp.time.0) + u64::from(n) * interval);
-        }
-        let head_slot = u64::from(dgp.time.0) / interval * interval;
-        let skip = if dgp.dynamic_flags & MAINTENANCE_FLAG != 0 {
-            u64::from(self.state.gpo().parameters.maintenance_skip_slots)
-        } else {
-            0
-        };
-        saturate(head_slot + (u64::from(n) + skip) * interval)
+        crate::dpos::slots::slot_time(&self.state, n)
     }
 
     /// The slot a timestamp falls in (0: not after the head).
     pub fn slot_at_time(&self, t: TimePointSec) -> u32 {
-        let first = self.slot_time(1);
-        if t < first {
-            return 0;
-        }
-        (t.0 - first.0) / self.block_interval() + 1
+        crate::dpos::slots::slot_at_time(&self.state, t)
     }
 
     /// The witness scheduled to produce in slot `n`.
     pub fn scheduled_witness(&self, n: u32) -> WitnessId {
-        let aslot = self.state.dgp().current_aslot + u64::from(n);
-        let shuffled = &self.state.witness_schedule.get(0).expect("schedule exists").current_shuffled_witnesses;
-        shuffled[(aslot % shuffled.len() as u64) as usize]
+        crate::dpos::slots::scheduled_witness(&self.state, n)
     }
 
     // ---- blocks (§2.6) ----
@@ -651,54 +622,18 @@ impl Chain {
     ) -> crate::events::BlockOutcome {
         let h = &block.signed_header.header;
         let id = block.id();
-        let missed = slot - 1;
-        // Witnesses scheduled in the skipped slots missed their blocks.
-        let active_count = self.state.gpo().active_witnesses.len() as u32;
-        if missed < active_count {
-            for i in 0..missed {
-                let w = self.scheduled_witness(i + 1);
-                if w != h.witness {
-                    self.state.witnesses.modify(w.0, |w| w.total_missed = w.total_missed.saturating_add(1));
-                }
-            }
-        }
-        self.state.dynamic_global.modify(0, |d| {
-            if num == 1 {
-                d.recently_missed_count = 0;
-            } else if missed > 0 {
-                // Saturating, where core's uint32 wraps (db_update.cpp:55-56): a chain that missed
-                // a billion slots must not read as one that missed a few.
-                let added = RECENTLY_MISSED_INCREMENT.saturating_mul(missed);
-                d.recently_missed_count = d.recently_missed_count.saturating_add(added);
-            } else if d.recently_missed_count > RECENTLY_MISSED_INCREMENT {
-                d.recently_missed_count -= RECENTLY_MISSED_DECREMENT;
-            } else if d.recently_missed_count > 0 {
-                d.recently_missed_count -= 1;
-            }
-            d.dynamic_flags &= !MAINTENANCE_FLAG;
-            d.head_block_number = num;
-            d.head_block_id = id;
-            d.time = h.timestamp;
-            d.current_witness = h.witness;
-            d.recent_slots_filled = ((d.recent_slots_filled << 1) + 1).checked_shl(missed).unwrap_or(0);
-            d.current_aslot += u64::from(missed) + 1;
-        });
-        let aslot = self.state.dgp().current_aslot;
-        self.state.witnesses.modify(h.witness.0, |w| {
-            w.last_aslot = aslot;
-            w.last_confirmed_block_num = num;
-        });
-        self.update_last_irreversible_block();
+        crate::dpos::head::record(&mut self.state, h, id, slot, num);
+        crate::dpos::irreversible::update(&mut self.state);
         // Virtual ops of maintenance (revivals) and of the end-of-block steps go to the block.
         self.state.virtual_ops.clear();
         if self.state.dgp().next_maintenance_time <= h.timestamp {
-            crate::maintenance::perform(&mut self.state);
+            crate::dpos::maintenance::perform(&mut self.state);
         }
         self.state.block_summaries.modify(u64::from(num & 0xffff), |s| s.block_id = id);
         self.clear_expired_transactions();
         self.clear_expired_orders();
         let end_of_block = std::mem::take(&mut self.state.virtual_ops);
-        self.update_witness_schedule();
+        crate::dpos::schedule::reshuffle(&mut self.state);
         // Sized like the last block's, so a big block's buffer is not regrown (and copied) by doubling.
         let mut changes = ledger::graph::ObjectChanges {
             bytes: if self.capture_changes { Vec::with_capacity(self.last_changes_len) } else { Vec::new() },
@@ -716,26 +651,6 @@ impl Chain {
             end_of_block,
             changes,
             book: self.state.limit_orders.index_mut().books.drain_level_changes(),
-        }
-    }
-
-    /// LIB = the block that ≥ 70 % of active witnesses have built on (§2.7).
-    fn update_last_irreversible_block(&mut self) {
-        let gpo = self.state.gpo();
-        let mut confirmed: Vec<u32> = gpo
-            .active_witnesses
-            .iter()
-            .filter_map(|w| self.state.witnesses.get(w.0))
-            .map(|w| w.last_confirmed_block_num)
-            .collect();
-        if confirmed.is_empty() {
-            return;
-        }
-        confirmed.sort_unstable();
-        let offset = (PERCENT_100 - IRREVERSIBLE_THRESHOLD) as usize * confirmed.len() / PERCENT_100 as usize;
-        let lib = confirmed[offset];
-        if lib > self.state.dgp().last_irreversible_block_num {
-            self.state.dynamic_global.modify(0, |d| d.last_irreversible_block_num = lib);
         }
     }
 
@@ -767,34 +682,6 @@ impl Chain {
         crate::bitasset::feeds::end_of_block(&mut self.state, now)
             .expect("end-of-block feed expiry only recomputes medians and fills margin calls");
     }
-
-    /// Reshuffle the active witnesses every full round (§10.5).
-    fn update_witness_schedule(&mut self) {
-        let active = self.state.gpo().active_witnesses.clone();
-        let num = self.head_num();
-        if active.is_empty() || !num.is_multiple_of(active.len() as u32) {
-            return;
-        }
-        let mut list = active;
-        let now_hi = u64::from(self.head_time().0) << 32;
-        let n = list.len();
-        for i in 0..n {
-            let mut k = now_hi.wrapping_add((i as u64).wrapping_mul(SHUFFLE_MULTIPLIER));
-            k ^= k >> 12;
-            k ^= k << 25;
-            k ^= k >> 27;
-            k = k.wrapping_mul(SHUFFLE_MULTIPLIER);
-            let j = i + (k % (n - i) as u64) as usize;
-            list.swap(i, j);
-        }
-        self.state.witness_schedule.modify(0, |s| s.current_shuffled_witnesses = list);
-    }
 }
 
-/// `dynamic_flags` bit: the head block was a maintenance block (skip slots follow).
-pub const MAINTENANCE_FLAG: u32 = 0x01;
-const RECENTLY_MISSED_INCREMENT: u32 = 4;
-const RECENTLY_MISSED_DECREMENT: u32 = 3;
-const PERCENT_100: u32 = 10_000;
-const IRREVERSIBLE_THRESHOLD: u32 = 7_000;
-const SHUFFLE_MULTIPLIER: u64 = 2_685_821_657_736_338_717;
+pub use crate::dpos::MAINTENANCE_FLAG;

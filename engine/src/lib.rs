@@ -6,10 +6,11 @@
 //! - [`state`]: the arenas of every object type and their secondary indexes; sessions.
 //! - [`genesis`]: the initial state, in bitshares-core's object order.
 //! - [`lookup`]: [`lookup::LookupMap`], the hash map without iteration that every index uses.
-//! - [`chain`]: transaction acceptance (§2.3), block production and application (§2.6), slots
-//!   and the witness schedule (§10.5), the last irreversible block (§2.7).
+//! - [`chain`]: transaction acceptance (§2.3), block production and application (§2.6), the
+//!   undo frames of reversible blocks.
+//! - [`dpos`]: the deterministic half of DPOS: slots and the witness schedule (§10.5), missed
+//!   blocks and participation, the last irreversible block (§2.7), maintenance (§10.4).
 //! - [`evaluators`]: one module per operation family, each `evaluate` (read-only) then `apply`.
-//! - [`maintenance`]: what the maintenance block does.
 //! - [`error`]: [`error::Rejection`], every reason a transaction can be refused.
 //! - [`events`]: [`BlockOutcome`] and [`Reverted`], what applying or popping a block returns.
 //! - [`dex`]: the order book (fast and reference) and the fill rules of limit orders.
@@ -29,12 +30,12 @@
 pub mod bitasset;
 pub mod chain;
 pub mod dex;
+pub mod dpos;
 pub mod error;
 pub mod evaluators;
 pub mod events;
 pub mod genesis;
 pub mod lookup;
-pub mod maintenance;
 pub mod query;
 pub mod snapshot;
 pub mod state;

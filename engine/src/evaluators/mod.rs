@@ -1,4 +1,5 @@
-//! Operation evaluation (PROTOCOL.md §2.4): one module per operation family, dispatched by tag.
+//! Operation evaluation (PROTOCOL.md §2.4): one module per operation family, dispatched by tag
+//! through the table of [`dispatch::Evaluator`]s.
 //!
 //! For each operation, in the order bitshares-core uses: the fee is prepared (converted to core
 //! through the asset's core exchange rate and fee pool when paid in another asset), checked
@@ -12,6 +13,7 @@
 pub mod account;
 pub mod asset;
 pub mod balance;
+pub mod dispatch;
 pub mod fees;
 pub mod market;
 pub mod transfer;
@@ -198,141 +200,37 @@ pub fn apply_operation(state: &mut State, ctx: &Context, op: &Operation) -> Resu
             });
         }
     }
+    use dispatch::run;
     let result = match op {
-        Operation::Transfer(o) => {
-            transfer::evaluate(state, o)?;
-            charge_fee(state, &fee);
-            transfer::apply(state, o)?
-        }
-        Operation::AccountCreate(o) => {
-            let plan = account::evaluate_create(state, ctx, o)?;
-            charge_fee(state, &fee);
-            account::apply_create(state, ctx, o, plan)
-        }
-        Operation::AccountUpdate(o) => {
-            account::evaluate_update(state, ctx, o)?;
-            charge_fee(state, &fee);
-            account::apply_update(state, o)
-        }
-        Operation::AssetCreate(o) => {
-            asset::evaluate_create(state, o)?;
-            convert_fee(state, &fee);
-            // Half the fee seeds the new asset's fee pool; only the rest is paid out
-            // (asset_evaluator.cpp:274-292).
-            let pool_seed = fee.core_fee_paid / 2;
-            pay_fee(state, fee.payer, fee.core_fee_paid - pool_seed);
-            asset::apply_create(state, ctx, o, pool_seed)
-        }
-        Operation::AssetUpdate(o) => {
-            asset::evaluate_update(state, o)?;
-            charge_fee(state, &fee);
-            asset::apply_update(state, o)?
-        }
-        Operation::AssetUpdateIssuer(o) => {
-            asset::evaluate_update_issuer(state, o)?;
-            charge_fee(state, &fee);
-            asset::apply_update_issuer(state, o)
-        }
-        Operation::AssetIssue(o) => {
-            asset::evaluate_issue(state, o)?;
-            charge_fee(state, &fee);
-            asset::apply_issue(state, o)?
-        }
-        Operation::AssetReserve(o) => {
-            asset::evaluate_reserve(state, o)?;
-            charge_fee(state, &fee);
-            asset::apply_reserve(state, o)?
-        }
-        Operation::BalanceClaim(o) => {
-            let plan = balance::evaluate_claim(state, o)?;
-            charge_fee(state, &fee);
-            balance::apply_claim(state, o, plan)?
-        }
-        Operation::LimitOrderCreate(o) => {
-            market::evaluate_create(state, ctx, o)?;
-            // The creation fee is deferred into the order (§5.2), not paid now.
-            market::defer_fee(state, &fee);
-            market::apply_create(state, ctx, o, &fee)?
-        }
-        Operation::LimitOrderCancel(o) => {
-            market::evaluate_cancel(state, o)?;
-            charge_fee(state, &fee);
-            market::apply_cancel(state, o)?
-        }
-        Operation::LimitOrderUpdate(o) => {
-            market::evaluate_update(state, ctx, o)?;
-            market::defer_fee(state, &fee);
-            market::apply_update(state, ctx, o, &fee)?
-        }
-        Operation::AccountUpgrade(o) => {
-            fees::evaluate_upgrade(state, o)?;
-            charge_fee(state, &fee);
-            fees::apply_upgrade(state, o)
-        }
-        Operation::AssetFundFeePool(o) => {
-            fees::evaluate_fund_fee_pool(state, o)?;
-            charge_fee(state, &fee);
-            fees::apply_fund_fee_pool(state, o)?
-        }
-        Operation::AssetClaimPool(o) => {
-            fees::evaluate_claim_pool(state, o)?;
-            charge_fee(state, &fee);
-            fees::apply_claim_pool(state, o)?
-        }
-        Operation::AssetClaimFees(o) => {
-            let plan = fees::evaluate_claim_fees(state, o)?;
-            charge_fee(state, &fee);
-            fees::apply_claim_fees(state, ctx, o, plan)?
-        }
-        Operation::VestingBalanceCreate(o) => {
-            vesting::evaluate_create(state, o)?;
-            charge_fee(state, &fee);
-            vesting::apply_create(state, ctx, o)?
-        }
-        Operation::VestingBalanceWithdraw(o) => {
-            vesting::evaluate_withdraw(state, ctx, o)?;
-            charge_fee(state, &fee);
-            vesting::apply_withdraw(state, ctx, o)?
-        }
-        Operation::AssetUpdateBitasset(o) => {
-            crate::bitasset::feeds::evaluate_update_bitasset(state, o)?;
-            charge_fee(state, &fee);
-            crate::bitasset::feeds::apply_update_bitasset(state, ctx, o)?
-        }
-        Operation::AssetUpdateFeedProducers(o) => {
-            crate::bitasset::feeds::evaluate_update_feed_producers(state, o)?;
-            charge_fee(state, &fee);
-            crate::bitasset::feeds::apply_update_feed_producers(state, ctx, o)?
-        }
-        Operation::AssetPublishFeed(o) => {
-            crate::bitasset::feeds::evaluate_publish_feed(state, o)?;
-            charge_fee(state, &fee);
-            crate::bitasset::feeds::apply_publish_feed(state, ctx, o)?
-        }
-        Operation::CallOrderUpdate(o) => {
-            let plan = crate::bitasset::call_order::evaluate_update(state, o)?;
-            charge_fee(state, &fee);
-            crate::bitasset::call_order::apply_update(state, o, plan)?
-        }
-        Operation::AssetSettle(o) => {
-            crate::bitasset::force_settle::evaluate_settle(state, o)?;
-            charge_fee(state, &fee);
-            crate::bitasset::force_settle::apply_settle(state, ctx.now, o)?
-        }
-        Operation::AssetGlobalSettle(o) => {
-            crate::bitasset::force_settle::evaluate_global_settle(state, o)?;
-            charge_fee(state, &fee);
-            crate::bitasset::force_settle::apply_global_settle(state, o)?
-        }
-        Operation::BidCollateral(o) => {
-            let existing = crate::bitasset::revival::evaluate_bid(state, o)?;
-            charge_fee(state, &fee);
-            crate::bitasset::revival::apply_bid(state, o, existing)?
-        }
+        Operation::Transfer(o) => run(o, state, ctx, &fee),
+        Operation::AccountCreate(o) => run(o, state, ctx, &fee),
+        Operation::AccountUpdate(o) => run(o, state, ctx, &fee),
+        Operation::AccountUpgrade(o) => run(o, state, ctx, &fee),
+        Operation::BalanceClaim(o) => run(o, state, ctx, &fee),
+        Operation::VestingBalanceCreate(o) => run(o, state, ctx, &fee),
+        Operation::VestingBalanceWithdraw(o) => run(o, state, ctx, &fee),
+        Operation::AssetCreate(o) => run(o, state, ctx, &fee),
+        Operation::AssetUpdate(o) => run(o, state, ctx, &fee),
+        Operation::AssetUpdateIssuer(o) => run(o, state, ctx, &fee),
+        Operation::AssetIssue(o) => run(o, state, ctx, &fee),
+        Operation::AssetReserve(o) => run(o, state, ctx, &fee),
+        Operation::AssetFundFeePool(o) => run(o, state, ctx, &fee),
+        Operation::AssetClaimPool(o) => run(o, state, ctx, &fee),
+        Operation::AssetClaimFees(o) => run(o, state, ctx, &fee),
+        Operation::LimitOrderCreate(o) => run(o, state, ctx, &fee),
+        Operation::LimitOrderCancel(o) => run(o, state, ctx, &fee),
+        Operation::LimitOrderUpdate(o) => run(o, state, ctx, &fee),
+        Operation::AssetUpdateBitasset(o) => run(o, state, ctx, &fee),
+        Operation::AssetUpdateFeedProducers(o) => run(o, state, ctx, &fee),
+        Operation::AssetPublishFeed(o) => run(o, state, ctx, &fee),
+        Operation::CallOrderUpdate(o) => run(o, state, ctx, &fee),
+        Operation::AssetSettle(o) => run(o, state, ctx, &fee),
+        Operation::AssetGlobalSettle(o) => run(o, state, ctx, &fee),
+        Operation::BidCollateral(o) => run(o, state, ctx, &fee),
         other => {
             return Err(Rejection::Unsupported { op: other.name(), reason: "its evaluator arrives with a later issue" })
         }
-    };
+    }?;
     // The fee leaves the payer's balance after the operation's effects (evaluator.hpp:175).
     adjust_balance(state, fee.payer, Asset::new(-fee.fee.amount, fee.fee.asset_id))?;
     Ok(result)

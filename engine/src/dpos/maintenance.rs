@@ -10,7 +10,7 @@
 //! bitshares-core's `by_maintenance_seq` does, so its cost follows the fee payers, not the
 //! number of accounts.
 
-use crate::chain::MAINTENANCE_FLAG;
+use super::MAINTENANCE_FLAG;
 use crate::state::State;
 use ledger::time::TimePointSec;
 
