@@ -1,44 +1,66 @@
-//! Read-only views of the state in the JSON shapes of the BitShares API (`get_objects`,
-//! `get_account_balances`, market queries), used by `graphene apply` now and by the websocket API later.
+//! Typed read-only queries of the state, one per BitShares API call this node answers
+//! (`get_objects`, `get_account_balances`, market and BitAsset queries). They return objects
+//! by reference and plain values; the JSON shapes (and the address prefix keys are printed
+//! with) belong to the edge that serves them: `graphene apply` now, the websocket API later.
+//! They read any [`State`]: the writer's, or a read replica's.
 
-use crate::dex::{matching, Depth, LevelView};
+use crate::dex::{Depth, LimitOrderBook, Side};
 use crate::state::State;
 use ledger::asset::{Asset, Price};
 use ledger::ids::*;
-use ledger::objects::LimitOrderObject;
-use ledger::prefix::{to_json, Prefix};
-use serde_json::Value;
+use ledger::objects::*;
 
-/// The object with this id as `get_objects` shows it, or `null`; public keys and addresses are
-/// printed with `prefix`.
-pub fn get_object(state: &State, id: ObjectId, prefix: Prefix) -> Value {
+/// An object of any type the state holds, by reference: what `get_objects` returns for one id.
+#[derive(Clone, Copy, Debug)]
+pub enum ObjectRef<'a> {
+    Account(&'a AccountObject),
+    Asset(&'a AssetObject),
+    ForceSettlement(&'a ForceSettlementObject),
+    CommitteeMember(&'a CommitteeMemberObject),
+    Witness(&'a WitnessObject),
+    LimitOrder(&'a LimitOrderObject),
+    CallOrder(&'a CallOrderObject),
+    VestingBalance(&'a VestingBalanceObject),
+    GenesisBalance(&'a BalanceObject),
+    Global(&'a GlobalPropertyObject),
+    DynamicGlobal(&'a DynamicGlobalPropertyObject),
+    AssetDynamic(&'a AssetDynamicDataObject),
+    BitassetData(&'a AssetBitassetDataObject),
+    Balance(&'a AccountBalanceObject),
+    Statistics(&'a AccountStatisticsObject),
+    RecentTransaction(&'a TransactionHistoryObject),
+    BlockSummary(&'a BlockSummaryObject),
+    ChainProperty(&'a ChainPropertyObject),
+    WitnessSchedule(&'a WitnessScheduleObject),
+    CollateralBid(&'a CollateralBidObject),
+}
+
+/// The object with this id, if the state holds one (`get_objects` for one id).
+pub fn get_object(state: &State, id: ObjectId) -> Option<ObjectRef<'_>> {
+    use ObjectRef as R;
     let i = id.instance();
-    let v = match (id.space(), id.type_id()) {
-        (1, 2) => state.accounts.get(i).map(|o| to_json(o, prefix)),
-        (1, 3) => state.assets.get(i).map(|o| to_json(o, prefix)),
-        (1, 5) => state.committee_members.get(i).map(|o| to_json(o, prefix)),
-        (1, 6) => state.witnesses.get(i).map(|o| to_json(o, prefix)),
-        (1, 4) => state.force_settlements.get(i).map(|o| to_json(o, prefix)),
-        (1, 7) => state.limit_orders.get(i).map(|o| to_json(o, prefix)),
-        (1, 8) => state.call_orders.get(i).map(|o| to_json(o, prefix)),
-        (1, 13) => state.vesting_balances.get(i).map(|o| to_json(o, prefix)),
-        (1, 15) => state.genesis_balances.get(i).map(|o| to_json(o, prefix)),
-        (2, 0) => state.global.get(i).map(|o| to_json(o, prefix)),
-        (2, 1) => state.dynamic_global.get(i).map(|o| to_json(o, prefix)),
-        (2, 3) => state.asset_dynamic.get(i).map(|o| to_json(o, prefix)),
-        (2, 4) => state.bitasset_data.get(i).map(|o| to_json(o, prefix)),
-        (2, 5) => state.balances.get(i).map(|o| to_json(o, prefix)),
-        (2, 6) => state.statistics.get(i).map(|o| to_json(o, prefix)),
-        (2, 7) => state.recent_transactions.get(i).map(|o| to_json(o, prefix)),
-        (2, 8) => state.block_summaries.get(i).map(|o| to_json(o, prefix)),
-        (2, 11) => state.chain_property.get(i).map(|o| to_json(o, prefix)),
-        (2, 12) => state.witness_schedule.get(i).map(|o| to_json(o, prefix)),
-        (2, 17) => state.collateral_bids.get(i).map(|o| to_json(o, prefix)),
+    match (id.space(), id.type_id()) {
+        (1, 2) => state.accounts.get(i).map(R::Account),
+        (1, 3) => state.assets.get(i).map(R::Asset),
+        (1, 4) => state.force_settlements.get(i).map(R::ForceSettlement),
+        (1, 5) => state.committee_members.get(i).map(R::CommitteeMember),
+        (1, 6) => state.witnesses.get(i).map(R::Witness),
+        (1, 7) => state.limit_orders.get(i).map(R::LimitOrder),
+        (1, 8) => state.call_orders.get(i).map(R::CallOrder),
+        (1, 13) => state.vesting_balances.get(i).map(R::VestingBalance),
+        (1, 15) => state.genesis_balances.get(i).map(R::GenesisBalance),
+        (2, 0) => state.global.get(i).map(R::Global),
+        (2, 1) => state.dynamic_global.get(i).map(R::DynamicGlobal),
+        (2, 3) => state.asset_dynamic.get(i).map(R::AssetDynamic),
+        (2, 4) => state.bitasset_data.get(i).map(R::BitassetData),
+        (2, 5) => state.balances.get(i).map(R::Balance),
+        (2, 6) => state.statistics.get(i).map(R::Statistics),
+        (2, 7) => state.recent_transactions.get(i).map(R::RecentTransaction),
+        (2, 8) => state.block_summaries.get(i).map(R::BlockSummary),
+        (2, 11) => state.chain_property.get(i).map(R::ChainProperty),
+        (2, 12) => state.witness_schedule.get(i).map(R::WitnessSchedule),
+        (2, 17) => state.collateral_bids.get(i).map(R::CollateralBid),
         _ => None,
-    };
-    match v {
-        Some(Ok(v)) => v,
-        _ => Value::Null,
     }
 }
 
@@ -69,35 +91,19 @@ pub fn side_orders(state: &State, sell: AssetId, receive: AssetId) -> impl Itera
     state.limit_orders.index().side(sell, receive).filter_map(|i| state.limit_orders.get(i))
 }
 
-/// Group one side into price levels (equal price values, any terms), best first, at most
-/// `depth` levels (`None`: all).
-fn levels<'a>(orders: impl Iterator<Item = &'a LimitOrderObject>, depth: Option<usize>) -> Vec<LevelView> {
-    let mut out: Vec<LevelView> = Vec::new();
-    for o in orders {
-        if let Some(last) = out.last_mut() {
-            let p = &last.price;
-            let same =
-                matching::value_cmp(p.base.amount, p.quote.amount, o.sell_price.base.amount, o.sell_price.quote.amount)
-                    == std::cmp::Ordering::Equal;
-            if same {
-                last.for_sale += o.for_sale;
-                last.orders += 1;
-                continue;
-            }
-        }
-        if depth.is_some_and(|d| out.len() >= d) {
-            break;
-        }
-        out.push(LevelView { price: matching::reduced(o.sell_price), for_sale: o.for_sale, orders: 1 });
-    }
-    out
-}
-
 /// Order book depth of the market `base`/`quote` aggregated by price level: `asks` sell `base`
 /// for `quote`, `bids` sell `quote` for `base`, each best first with its own `sell_price`
-/// reduced to lowest terms.
+/// reduced to lowest terms, at most `depth` levels a side (`None`: all). Read off the levels of
+/// the chain's order book, so its cost follows the levels returned, not the orders.
 pub fn order_book(state: &State, base: AssetId, quote: AssetId, depth: Option<usize>) -> Depth {
-    Depth { asks: levels(side_orders(state, base, quote), depth), bids: levels(side_orders(state, quote, base), depth) }
+    let Some(book) = state.limit_orders.index().books.book(base, quote) else { return Depth::default() };
+    let d = book.depth(depth.unwrap_or(usize::MAX));
+    // The book's asks sell the pair's lower asset id; the caller's `base` may be the other one.
+    if book.pair().side_of(base, quote) == Some(Side::Ask) {
+        d
+    } else {
+        Depth { asks: d.bids, bids: d.asks }
+    }
 }
 
 /// Best ask (selling `base`) and best bid (selling `quote`) prices of the market, if any.
@@ -117,36 +123,10 @@ pub fn open_orders(state: &State, account: AccountId) -> Vec<&LimitOrderObject> 
     idx.range((account, 0)..=(account, u64::MAX)).filter_map(|(_, i)| state.limit_orders.get(*i)).collect()
 }
 
-/// A level as JSON: `{"price": {base, quote}, "for_sale": "N", "orders": k}`.
-pub fn level_json(l: &LevelView) -> Value {
-    serde_json::json!({
-        "price": serde_json::to_value(l.price).unwrap_or(Value::Null),
-        "for_sale": l.for_sale,
-        "orders": l.orders,
-    })
-}
-
-/// [`order_book`] as JSON: `{"base", "quote", "asks": [level], "bids": [level]}`.
-pub fn order_book_json(state: &State, base: AssetId, quote: AssetId, depth: Option<usize>) -> Value {
-    let d = order_book(state, base, quote, depth);
-    serde_json::json!({
-        "base": base.to_string(),
-        "quote": quote.to_string(),
-        "asks": d.asks.iter().map(level_json).collect::<Vec<_>>(),
-        "bids": d.bids.iter().map(level_json).collect::<Vec<_>>(),
-    })
-}
-
 /// `get_vesting_balances(account)`: the account's vesting balance objects (cashback, worker,
-/// user vesting), in id order, as `get_objects` shows them.
-pub fn vesting_balances(state: &State, account: AccountId) -> Vec<Value> {
-    state
-        .vesting_balances
-        .index()
-        .of_owner(account)
-        .filter_map(|i| state.vesting_balances.get(i))
-        .filter_map(|vb| serde_json::to_value(vb).ok())
-        .collect()
+/// user vesting), in id order.
+pub fn vesting_balances(state: &State, account: AccountId) -> Vec<&VestingBalanceObject> {
+    state.vesting_balances.index().of_owner(account).filter_map(|i| state.vesting_balances.get(i)).collect()
 }
 
 // ---- bitassets ----
@@ -161,18 +141,11 @@ pub fn find_asset(state: &State, id_or_symbol: &str) -> Option<AssetId> {
 
 /// `get_call_orders(asset, limit)`: the debt positions of a bitasset, least collateralized
 /// first (the order margin calls take them), at most `limit`.
-pub fn call_orders(state: &State, asset: AssetId, limit: usize) -> Vec<Value> {
-    state
-        .call_orders
-        .index()
-        .by_collateral(asset)
-        .take(limit)
-        .filter_map(|i| state.call_orders.get(i))
-        .filter_map(|c| serde_json::to_value(c).ok())
-        .collect()
+pub fn call_orders(state: &State, asset: AssetId, limit: usize) -> Vec<&CallOrderObject> {
+    state.call_orders.index().by_collateral(asset).take(limit).filter_map(|i| state.call_orders.get(i)).collect()
 }
 
-/// The bitasset data object (2.4.x) of an asset, or `null` for a user-issued one.
-pub fn bitasset_data(state: &State, asset: AssetId) -> Value {
-    state.bitasset_data(asset).and_then(|b| serde_json::to_value(b).ok()).unwrap_or(Value::Null)
+/// The bitasset data object (2.4.x) of an asset; `None` for a user-issued one.
+pub fn bitasset_data(state: &State, asset: AssetId) -> Option<&AssetBitassetDataObject> {
+    state.bitasset_data(asset)
 }

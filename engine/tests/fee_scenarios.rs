@@ -198,7 +198,12 @@ fn lifetime_member_paying_20_bts_gets_16_bts_cashback_at_maintenance() {
     withdraw(&mut chain, "nathan", vb.id, 16 * BTS).unwrap();
     assert_eq!(chain.state.balance(id(&chain, "nathan"), CORE_ASSET) - balance, 16 * BTS);
     // The query shape of bitshares-core's get_objects.
-    let q = engine::query::get_object(&chain.state, vb.id.object_id(), ledger::prefix::Prefix::TEST);
+    let Some(engine::query::ObjectRef::VestingBalance(object)) =
+        engine::query::get_object(&chain.state, vb.id.object_id())
+    else {
+        panic!("get_object of {} is not a vesting balance", vb.id)
+    };
+    let q = serde_json::to_value(object).unwrap();
     assert_eq!(q["owner"], "1.2.17");
     assert_eq!(q["policy"][0], 1);
     assert_eq!(q["policy"][1]["vesting_seconds"], CASHBACK_PERIOD);
@@ -342,8 +347,8 @@ fn vesting_balance_create_and_withdraw_follow_the_linear_policy_to_the_second() 
         OperationResult::ObjectId(o) => VestingBalanceId(o.instance()),
         other => panic!("object id, got {other:?}"),
     };
-    let listed = engine::query::vesting_balances(&chain.state, AccountId(7));
-    assert_eq!(listed.len(), 1);
+    let listed = serde_json::to_value(engine::query::vesting_balances(&chain.state, AccountId(7))).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
     assert_eq!(listed[0]["policy"][1]["begin_balance"], 1_000 * BTS);
     // Before the cliff nothing; not by someone else either.
     assert_eq!(withdraw(&mut chain, "init1", vb_id, 1).unwrap_err().code(), "vesting_withdraw_too_large");

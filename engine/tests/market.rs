@@ -618,6 +618,11 @@ fn open_orders_and_best_prices_queries() {
     let book = engine::query::order_book(&m.chain.state, CORE, m.usd, Some(10));
     // Both asks are at 1/3 and share one level.
     assert_eq!((book.asks.len(), book.asks[0].for_sale, book.asks[0].orders), (1, 300, 2));
+    assert_eq!(book.asks[0].price, Price::new(m.core(1), m.usd(3)));
+    assert_eq!((book.bids.len(), book.bids[0].for_sale, book.bids[0].price), (1, 100, Price::new(m.usd(1), m.core(1))));
+    // Asked the other way round, the market's sides swap.
+    let flipped = engine::query::order_book(&m.chain.state, m.usd, CORE, Some(10));
+    assert_eq!((flipped.asks, flipped.bids), (book.bids, book.asks));
     assert_eq!(engine::query::market_orders(&m.chain.state, CORE, m.usd).len(), 3);
 }
 

@@ -205,7 +205,7 @@ pub fn run_scenario(text: &str, base: &Path, prefix: Option<&str>, out: &mut imp
         let line = match q {
             Value::String(s) => {
                 let id: ObjectId = s.parse().map_err(|e| bad(&format!("query[{i}]"), e))?;
-                json!({"query": s, "object": engine::query::get_object(&chain.state, id, prefix)})
+                json!({"query": s, "object": object_json(engine::query::get_object(&chain.state, id), prefix)})
             }
             Value::Object(o) if o.contains_key("balances") => {
                 let who = o["balances"]
@@ -235,18 +235,18 @@ pub fn run_scenario(text: &str, base: &Path, prefix: Option<&str>, out: &mut imp
                     .as_str()
                     .ok_or_else(|| bad(&format!("query[{i}].vesting_balances"), "expected an account id or name"))?;
                 let list = engine::query::find_account(&chain.state, who)
-                    .map(|a| Value::Array(engine::query::vesting_balances(&chain.state, a)))
+                    .map(|a| to_value(engine::query::vesting_balances(&chain.state, a)))
                     .unwrap_or(Value::Null);
                 json!({"query": q, "vesting_balances": list})
             }
             Value::Object(o) if o.contains_key("call_orders") => {
                 let asset = asset_arg(&chain, &o["call_orders"], i, "call_orders")?;
-                let list = asset.map(|a| Value::Array(engine::query::call_orders(&chain.state, a, usize::MAX)));
+                let list = asset.map(|a| to_value(engine::query::call_orders(&chain.state, a, usize::MAX)));
                 json!({"query": q, "call_orders": list.unwrap_or(Value::Null)})
             }
             Value::Object(o) if o.contains_key("bitasset_data") => {
                 let asset = asset_arg(&chain, &o["bitasset_data"], i, "bitasset_data")?;
-                let data = asset.map(|a| engine::query::bitasset_data(&chain.state, a));
+                let data = asset.map(|a| to_value(engine::query::bitasset_data(&chain.state, a)));
                 json!({"query": q, "bitasset_data": data.unwrap_or(Value::Null)})
             }
             other => {
@@ -298,7 +298,53 @@ fn order_book_query(chain: &Chain, q: &Value, spec: &Value, i: usize) -> Result<
                 .ok_or_else(|| bad(&format!("{path}.depth"), "expected a non-negative whole number"))?,
         ),
     };
-    Ok(json!({"query": q, "order_book": engine::query::order_book_json(&chain.state, base, quote, depth)}))
+    let d = engine::query::order_book(&chain.state, base, quote, depth);
+    let levels = |side: &[engine::dex::LevelView]| -> Vec<Value> {
+        side.iter().map(|l| json!({"price": to_value(l.price), "for_sale": l.for_sale, "orders": l.orders})).collect()
+    };
+    let book = json!({
+        "base": base.to_string(),
+        "quote": quote.to_string(),
+        "asks": levels(&d.asks),
+        "bids": levels(&d.bids),
+    });
+    Ok(json!({"query": q, "order_book": book}))
+}
+
+/// A value as JSON; `null` if it cannot be shown (no type here fails to serialize).
+fn to_value(v: impl serde::Serialize) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// An object as `get_objects` shows it (`null` when there is none), keys and addresses printed
+/// with `prefix`.
+fn object_json(object: Option<engine::query::ObjectRef<'_>>, prefix: Prefix) -> Value {
+    use engine::query::ObjectRef as R;
+    use ledger::prefix::to_json;
+    let shown = match object {
+        None => return Value::Null,
+        Some(R::Account(o)) => to_json(o, prefix),
+        Some(R::Asset(o)) => to_json(o, prefix),
+        Some(R::ForceSettlement(o)) => to_json(o, prefix),
+        Some(R::CommitteeMember(o)) => to_json(o, prefix),
+        Some(R::Witness(o)) => to_json(o, prefix),
+        Some(R::LimitOrder(o)) => to_json(o, prefix),
+        Some(R::CallOrder(o)) => to_json(o, prefix),
+        Some(R::VestingBalance(o)) => to_json(o, prefix),
+        Some(R::GenesisBalance(o)) => to_json(o, prefix),
+        Some(R::Global(o)) => to_json(o, prefix),
+        Some(R::DynamicGlobal(o)) => to_json(o, prefix),
+        Some(R::AssetDynamic(o)) => to_json(o, prefix),
+        Some(R::BitassetData(o)) => to_json(o, prefix),
+        Some(R::Balance(o)) => to_json(o, prefix),
+        Some(R::Statistics(o)) => to_json(o, prefix),
+        Some(R::RecentTransaction(o)) => to_json(o, prefix),
+        Some(R::BlockSummary(o)) => to_json(o, prefix),
+        Some(R::ChainProperty(o)) => to_json(o, prefix),
+        Some(R::WitnessSchedule(o)) => to_json(o, prefix),
+        Some(R::CollateralBid(o)) => to_json(o, prefix),
+    };
+    shown.unwrap_or(Value::Null)
 }
 
 pub fn run(args: ApplyArgs) -> Result<(), CliError> {
