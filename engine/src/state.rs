@@ -201,12 +201,22 @@ impl Index<LimitOrderObject> for LimitOrderIndex {
         self.by_seller.remove(&(obj.seller, instance));
         self.by_expiration.remove(&(obj.expiration.0, instance));
     }
+    /// Only the entries whose keys changed move: a repriced order (`limit_order_update`, the
+    /// most common market operation) changes its book level, not its seller or expiration.
     fn update(&mut self, instance: u64, old: &LimitOrderObject, new: &LimitOrderObject) {
-        if old.sell_price != new.sell_price || old.seller != new.seller || old.expiration != new.expiration {
-            self.remove(instance, old);
-            self.insert(instance, new);
+        if old.sell_price != new.sell_price || old.seller != new.seller {
+            self.books.take_out(instance, &old.sell_price);
+            self.books.place(instance, new.seller, new.for_sale, &new.sell_price);
         } else if old.for_sale != new.for_sale {
             self.books.set_for_sale(instance, &new.sell_price, new.for_sale);
+        }
+        if old.seller != new.seller {
+            self.by_seller.remove(&(old.seller, instance));
+            self.by_seller.insert((new.seller, instance));
+        }
+        if old.expiration != new.expiration {
+            self.by_expiration.remove(&(old.expiration.0, instance));
+            self.by_expiration.insert((new.expiration.0, instance));
         }
     }
     fn bulk_insert<'a>(&mut self, count: usize, objects: impl Iterator<Item = (u64, &'a LimitOrderObject)>) {
