@@ -256,6 +256,66 @@ fn fuzz_snapshots() {
     });
 }
 
+// ---- seed corpora for the coverage-guided targets (fuzz/, cargo-fuzz) ----
+
+/// Write the seed corpora of the cargo-fuzz targets into fuzz/corpus/<target>/ from the same
+/// generators as the harnesses above (the `apply_scenario` and `config_toml` seeds come from the
+/// binary's `write_fuzz_seed_corpora`). Ignored: run it by hand before fuzzing (README, "Fuzzing").
+#[test]
+#[ignore = "writes files into fuzz/corpus; run by hand before cargo fuzz"]
+fn write_fuzz_seed_corpora() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let write = |target: &str, name: String, bytes: &[u8]| {
+        let dir = root.join(target);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), bytes).unwrap();
+    };
+    for (i, (text, bytes)) in tx_corpus().iter().enumerate() {
+        write("transaction", format!("vector-{i}"), bytes);
+        write("transaction_json", format!("vector-{i}"), text.as_bytes());
+    }
+    for (i, bytes) in block_corpus().iter().enumerate() {
+        write("block", format!("block-{i}"), bytes);
+    }
+    // fuzz/fuzz_targets/journal_record.rs: flag byte, journal length (u32 LE), journal, index.
+    let (journal_bytes, index_bytes) = journal_corpus([3u8; 32]);
+    for (name, index) in [("with-index", &index_bytes[..]), ("without-index", &[][..])] {
+        let mut input = vec![0u8];
+        input.extend_from_slice(&(journal_bytes.len() as u32).to_le_bytes());
+        input.extend_from_slice(&journal_bytes);
+        input.extend_from_slice(index);
+        write("journal_record", name.to_string(), &input);
+    }
+    let mut chain = dev_chain();
+    for _ in 0..3 {
+        let t = chain.slot_time(1);
+        chain.produce_block(t, &[], None).unwrap();
+    }
+    write("snapshot", "dev-3-blocks".to_string(), &engine::snapshot::write(&chain.state));
+    // fuzz/fuzz_targets/snapshot_objects.rs: arena number, then one object's bytes; the first
+    // few objects of every arena of the dev chain.
+    struct Objects(Vec<(String, Vec<u8>)>);
+    impl engine::snapshot::ArenaVisitor for Objects {
+        fn visit<T: ledger::graph::Object + Unpack, I: ledger::graph::Index<T>>(
+            &mut self,
+            name: &'static str,
+            arena: &ledger::graph::Arena<T, I>,
+        ) {
+            let pick = engine::State::ARENA_NAMES.iter().position(|n| *n == name).unwrap() as u8;
+            for (instance, obj) in arena.iter().take(3) {
+                let mut input = vec![pick];
+                obj.pack(&mut input);
+                self.0.push((format!("{name}-{instance}"), input));
+            }
+        }
+    }
+    let mut objects = Objects(Vec::new());
+    chain.state.visit_arenas(&mut objects);
+    for (name, input) in objects.0 {
+        write("snapshot_objects", name, &input);
+    }
+}
+
 // ---- pinned inputs ----
 // The harnesses have found no panic so far (see the closing note of issue 11 for the runs). These
 // hand-picked edges stay as regression tests whatever the seeds do.
