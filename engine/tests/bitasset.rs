@@ -317,10 +317,7 @@ fn call_order_collateral_delta_overflowing_the_position_is_refused() {
     let before = b.position(b.alice);
     let op = b.borrow_op(b.alice, i64::MAX, 0, None);
     let err = b.push(vec![op]).unwrap_err();
-    assert_eq!(
-        err,
-        Rejection::Arithmetic(format!("position collateral 20000 plus delta {} overflows", i64::MAX))
-    );
+    assert_eq!(err, Rejection::Arithmetic(format!("position collateral 20000 plus delta {} overflows", i64::MAX)));
     assert_eq!(b.position(b.alice), before);
 }
 

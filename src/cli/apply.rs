@@ -106,8 +106,7 @@ fn parse_steps(v: &Value) -> Result<Vec<Step>, CliError> {
         let obj = b.as_object().ok_or_else(|| bad(&path, "expected an object"))?;
         if let Some(adv) = obj.get("advance_seconds") {
             let path = format!("{path}.advance_seconds");
-            let seconds =
-                adv.as_u64().ok_or_else(|| bad(&path, "expected a non-negative whole number of seconds"))?;
+            let seconds = adv.as_u64().ok_or_else(|| bad(&path, "expected a non-negative whole number of seconds"))?;
             advanced_seconds = advanced_seconds.saturating_add(seconds);
             if advanced_seconds > ADVANCE_SECONDS_MAX {
                 let what = if advanced_seconds == seconds {
