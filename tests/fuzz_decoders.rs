@@ -4,6 +4,8 @@
 //! when re-encoded. See tests/common/fuzz.rs for the driver and the environment variables that
 //! run it longer; the `apply` scenario and `config.toml` harnesses are unit tests of the binary
 //! (src/cli/fuzz_tests.rs). Inputs that once failed are pinned as regression tests at the end.
+//! The coverage-guided cargo-fuzz targets of the same decoders live in fuzz/ (README, "Fuzzing");
+//! `write_fuzz_seed_corpora` below writes their seeds from the generators here.
 
 #[path = "common/fuzz.rs"]
 mod fuzz;
