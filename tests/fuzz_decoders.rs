@@ -4,6 +4,8 @@
 //! when re-encoded. See tests/common/fuzz.rs for the driver and the environment variables that
 //! run it longer; the `apply` scenario and `config.toml` harnesses are unit tests of the binary
 //! (src/cli/fuzz_tests.rs). Inputs that once failed are pinned as regression tests at the end.
+//! The coverage-guided cargo-fuzz targets of the same decoders live in fuzz/ (README, "Fuzzing");
+//! `write_fuzz_seed_corpora` below writes their seeds from the generators here.
 
 #[path = "common/fuzz.rs"]
 mod fuzz;
@@ -161,24 +163,27 @@ fn fuzz_journal_records() {
         disk.set_contents(&dir.join(journal::JOURNAL_FILE), journal);
         disk.set_contents(&dir.join(journal::INDEX_FILE), index);
         let truncate_corrupt_at = rng.gen_bool(0.3).then(|| rng.gen_range(0..8));
-        let opts = OpenOptions { truncate_corrupt_at, first_block: 1 };
-        if let Ok((j, report)) = Journal::open_in(disk.clone(), dir, chain_id, opts) {
-            assert_eq!(report.head, j.head());
-            // Every record recovery kept reads back, by index and by streaming, and decodes or is
-            // refused as a block without panicking.
-            for n in j.first_block()..=j.head() {
-                let rec = j.read(n).expect("recovery verified every record it kept");
-                check_block_bytes(&rec.payload);
-            }
-            let mut it = j.iter_from(j.first_block()).unwrap();
-            let mut count = 0;
-            while let Some(rec) = it.next_ref() {
-                rec.expect("verified records stream");
-                count += 1;
-            }
-            assert_eq!(count, j.head() + 1 - j.first_block());
-        }
+        check_journal_open(disk, chain_id, OpenOptions { truncate_corrupt_at, first_block: 1 });
     });
+}
+
+/// Open the journal in `disk`'s /mem; if recovery accepts it, every record it kept reads back,
+/// by index and by streaming, and decodes or is refused as a block without panicking.
+fn check_journal_open(disk: FaultyStorage, chain_id: [u8; 32], opts: OpenOptions) {
+    if let Ok((j, report)) = Journal::open_in(disk, Path::new("/mem"), chain_id, opts) {
+        assert_eq!(report.head, j.head());
+        for n in j.first_block()..=j.head() {
+            let rec = j.read(n).expect("recovery verified every record it kept");
+            check_block_bytes(&rec.payload);
+        }
+        let mut it = j.iter_from(j.first_block()).unwrap();
+        let mut count = 0;
+        while let Some(rec) = it.next_ref() {
+            rec.expect("verified records stream");
+            count += 1;
+        }
+        assert_eq!(count, j.head() + 1 - j.first_block());
+    }
 }
 
 /// The read-only open of `graphene replay` against the writable open, on the same damaged bytes:
@@ -256,9 +261,69 @@ fn fuzz_snapshots() {
     });
 }
 
+// ---- seed corpora for the coverage-guided targets (fuzz/, cargo-fuzz) ----
+
+/// Write the seed corpora of the cargo-fuzz targets into fuzz/corpus/<target>/ from the same
+/// generators as the harnesses above (the `apply_scenario` and `config_toml` seeds come from the
+/// binary's `write_fuzz_seed_corpora`). Ignored: run it by hand before fuzzing (README, "Fuzzing").
+#[test]
+#[ignore = "writes files into fuzz/corpus; run by hand before cargo fuzz"]
+fn write_fuzz_seed_corpora() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let write = |target: &str, name: String, bytes: &[u8]| {
+        let dir = root.join(target);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), bytes).unwrap();
+    };
+    for (i, (text, bytes)) in tx_corpus().iter().enumerate() {
+        write("transaction", format!("vector-{i}"), bytes);
+        write("transaction_json", format!("vector-{i}"), text.as_bytes());
+    }
+    for (i, bytes) in block_corpus().iter().enumerate() {
+        write("block", format!("block-{i}"), bytes);
+    }
+    // fuzz/fuzz_targets/journal_record.rs: flag byte, journal length (u32 LE), journal, index.
+    let (journal_bytes, index_bytes) = journal_corpus([3u8; 32]);
+    for (name, index) in [("with-index", &index_bytes[..]), ("without-index", &[][..])] {
+        let mut input = vec![0u8];
+        input.extend_from_slice(&(journal_bytes.len() as u32).to_le_bytes());
+        input.extend_from_slice(&journal_bytes);
+        input.extend_from_slice(index);
+        write("journal_record", name.to_string(), &input);
+    }
+    let mut chain = dev_chain();
+    for _ in 0..3 {
+        let t = chain.slot_time(1);
+        chain.produce_block(t, &[], None).unwrap();
+    }
+    write("snapshot", "dev-3-blocks".to_string(), &engine::snapshot::write(&chain.state));
+    // fuzz/fuzz_targets/snapshot_objects.rs: arena number, then one object's bytes; the first
+    // few objects of every arena of the dev chain.
+    struct Objects(Vec<(String, Vec<u8>)>);
+    impl engine::snapshot::ArenaVisitor for Objects {
+        fn visit<T: ledger::graph::Object + Unpack, I: ledger::graph::Index<T>>(
+            &mut self,
+            name: &'static str,
+            arena: &ledger::graph::Arena<T, I>,
+        ) {
+            let pick = engine::State::ARENA_NAMES.iter().position(|n| *n == name).unwrap() as u8;
+            for (instance, obj) in arena.iter().take(3) {
+                let mut input = vec![pick];
+                obj.pack(&mut input);
+                self.0.push((format!("{name}-{instance}"), input));
+            }
+        }
+    }
+    let mut objects = Objects(Vec::new());
+    chain.state.visit_arenas(&mut objects);
+    for (name, input) in objects.0 {
+        write("snapshot_objects", name, &input);
+    }
+}
+
 // ---- pinned inputs ----
-// The harnesses have found no panic so far (see the closing note of issue 11 for the runs). These
-// hand-picked edges stay as regression tests whatever the seeds do.
+// Hand-picked edges, and inputs the coverage-guided targets (fuzz/) found, stay as regression
+// tests whatever the seeds do.
 
 #[test]
 fn a_transaction_claiming_four_billion_operations_is_refused_without_allocating_them() {
@@ -293,4 +358,29 @@ fn a_journal_of_only_zero_bytes_after_the_header_is_a_torn_tail() {
     disk.set_contents(&dir.join(journal::JOURNAL_FILE), bytes);
     let (j, report) = Journal::open_in(disk, dir, chain_id, OpenOptions::default()).unwrap();
     assert_eq!((j.head(), report.torn_tail_bytes_cut), (0, 4096));
+}
+
+/// Found by the cargo-fuzz `journal_record` target (input layout in its file): a journal whose
+/// block 1 record carries a trailing checksum that matches (libFuzzer copies the bytes a
+/// comparison expects) over a header whose 4-byte header check does not. Recovery kept it on the
+/// strength of the checksum, then `Journal::read` refused it; now recovery refuses it too.
+#[test]
+fn a_journal_record_with_a_matching_checksum_over_a_bad_header_check_is_not_kept() {
+    let input = hex::decode(
+        "008708000047524a4f55524e4c0100000001000000030303030303030303030303030303030303030303030303030303\
+         03030303039a1b86bc1459ff36b212cbbde135c207260000000100000001010101010101010101010101010101010101\
+         014f5552a04e4c0100000001000000030303030303030303ffffffcd03030303030b0303000000000000000000010101\
+         0101010101973a0d78c428873d798bbb23f0d937fb010101010101d2d6e3b4068d79f28069c83041de2bc400",
+    )
+    .unwrap();
+    let journal_len = (u32::from_le_bytes(input[1..5].try_into().unwrap()) as usize).min(input.len() - 5);
+    let disk = FaultyStorage::new();
+    disk.set_contents(&Path::new("/mem").join(journal::JOURNAL_FILE), input[5..5 + journal_len].to_vec());
+    let opened = Journal::open_in(disk.clone(), Path::new("/mem"), [3; 32], OpenOptions::default());
+    assert!(
+        matches!(opened, Err(journal::JournalError::CorruptRecord { block_num: 1, .. })),
+        "{:?}",
+        opened.map(|x| x.1)
+    );
+    check_journal_open(disk, [3; 32], OpenOptions::default());
 }

@@ -306,6 +306,21 @@ fn call_order_close_returns_collateral() {
     assert_eq!(b.core_in_orders(b.alice), 0);
 }
 
+/// The deltas of a call order update are any i64 (validation only asks for one non-zero): adding
+/// i64::MAX of collateral to an open position is refused as an overflow before any balance is
+/// read (it once overflowed in debug builds), and changes nothing.
+#[test]
+fn call_order_collateral_delta_overflowing_the_position_is_refused() {
+    let mut b = setup();
+    b.publish(100, 1000);
+    b.borrow(b.alice, 20_000, 1000, None);
+    let before = b.position(b.alice);
+    let op = b.borrow_op(b.alice, i64::MAX, 0, None);
+    let err = b.push(vec![op]).unwrap_err();
+    assert_eq!(err, Rejection::Arithmetic(format!("position collateral 20000 plus delta {} overflows", i64::MAX)));
+    assert_eq!(b.position(b.alice), before);
+}
+
 #[test]
 fn call_order_raising_collateral_below_icr_is_allowed() {
     let mut b = setup();

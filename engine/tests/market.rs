@@ -673,3 +673,24 @@ fn seller_must_be_authorized_for_both_assets() {
     });
     m.place(m.alice, m.core(10), m.usd(10));
 }
+
+/// `delta_amount_to_sell` is any non-zero i64 (validation asks no more): i64::MIN, whose negation
+/// does not fit in i64, is refused as taking more than the order holds (it once overflowed).
+#[test]
+fn limit_order_update_taking_i64_min_out_of_an_order_is_refused() {
+    let mut m = setup();
+    let (ask, _) = m.place(m.alice, m.core(1000), m.usd(2000));
+    let err = m
+        .push(vec![Operation::LimitOrderUpdate(LimitOrderUpdateOp {
+            fee: m.core(UPDATE_FEE),
+            seller: m.alice,
+            order: ask,
+            delta_amount_to_sell: Some(m.core(i64::MIN)),
+            ..Default::default()
+        })])
+        .unwrap_err();
+    let Rejection::LimitOrderUpdateInvalid { order, reason } = err else { panic!("{err:?}") };
+    assert_eq!(order, ask);
+    assert_eq!(reason, "cannot take 9223372036854775808 out of an order holding 1000");
+    assert_eq!(m.order(ask).unwrap().for_sale, 1000);
+}

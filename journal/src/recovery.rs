@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{CorruptReason, JournalError};
 use crate::format::{
-    decode_index_entry, encode_index_entry, header_check_ok, record_checksum_ok, FileHeader, RecordHeader,
-    FILE_HEADER_LEN, INDEX_ENTRY_LEN, PAYLOAD_MAX, RECORD_HEADER_LEN,
+    decode_index_entry, encode_index_entry, header_check_ok, record_ok, FileHeader, RecordHeader, FILE_HEADER_LEN,
+    INDEX_ENTRY_LEN, PAYLOAD_MAX, RECORD_HEADER_LEN,
 };
 use crate::reader::{ByteSource, ChunkReader, FileSource, CHUNK_LEN};
 use crate::storage::StorageFile;
@@ -229,8 +229,9 @@ enum Step {
     End(ScanEnd),
 }
 
-/// Looks at the record starting at `pos`, which should be block `expected`. Fast path: one
-/// blake3 over the whole record; only a record that fails it is looked at closely to classify it.
+/// Looks at the record starting at `pos`, which should be block `expected`. Fast path: the
+/// header check and one blake3 over the whole record; only a record that fails them is looked at
+/// closely to classify it.
 fn scan_one<S: ByteSource>(reader: &mut ChunkReader<S>, pos: u64, expected: u32) -> std::io::Result<Step> {
     let remaining = reader.end() - pos;
     if remaining == 0 {
@@ -242,7 +243,7 @@ fn scan_one<S: ByteSource>(reader: &mut ChunkReader<S>, pos: u64, expected: u32)
     let header = RecordHeader::decode_unchecked(reader.window(pos, RECORD_HEADER_LEN)?);
     let record_len = header.record_len();
     let plausible = header.block_num == expected && header.payload_len <= PAYLOAD_MAX && record_len <= remaining;
-    if plausible && record_checksum_ok(reader.window(pos, record_len as usize)?) {
+    if plausible && record_ok(reader.window(pos, record_len as usize)?) {
         return Ok(Step::Record(header));
     }
     if !header_check_ok(reader.window(pos, RECORD_HEADER_LEN)?) {

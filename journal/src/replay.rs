@@ -7,9 +7,7 @@
 use std::io;
 
 use crate::error::{CorruptReason, JournalError};
-use crate::format::{
-    header_check_ok, record_checksum_ok, RecordHeader, PAYLOAD_MAX, RECORD_CHECKSUM_LEN, RECORD_HEADER_LEN,
-};
+use crate::format::{header_check_ok, record_ok, RecordHeader, PAYLOAD_MAX, RECORD_CHECKSUM_LEN, RECORD_HEADER_LEN};
 use crate::journal::{Journal, Record, RecordRef};
 use crate::reader::{ByteSource, ChunkReader};
 use crate::storage::Storage;
@@ -98,7 +96,7 @@ impl<'a, S: Storage> Replay<'a, S> {
         let record_len = header.record_len();
         let plausible =
             header.block_num == self.next_block && header.payload_len <= PAYLOAD_MAX && record_len <= remaining;
-        if plausible && record_checksum_ok(self.reader.window(self.offset, record_len as usize).map_err(io_err)?) {
+        if plausible && record_ok(self.reader.window(self.offset, record_len as usize).map_err(io_err)?) {
             return Ok((header, record_len));
         }
         // Slow path: say what is wrong.

@@ -219,3 +219,36 @@ fn the_report_reads_as_one_log_line() {
         )
     );
 }
+
+/// Block 2's record with its header check (bytes 60..64) damaged and its trailing checksum then
+/// recomputed to match: crafted bytes, as a fuzzer made by copying the checksum it was compared
+/// against (fuzz/fuzz_targets/journal_record.rs). Recovery and replay once took the matching
+/// checksum alone as proof and kept the record, which `Journal::read` then refused; all three
+/// now call it damage.
+#[test]
+fn a_record_whose_checksum_matches_over_a_bad_header_check_is_damage_everywhere() {
+    let (disk, offsets) = mem_journal(3, len5);
+    let good = disk.contents(&journal_path()).unwrap();
+    let mut bytes = good.clone();
+    let (start, end) = (offsets[1], offsets[2]);
+    bytes[start + 60] ^= 0xff;
+    let checksum = blake3::hash(&bytes[start..end - 16]);
+    bytes[end - 16..end].copy_from_slice(&checksum.as_bytes()[..16]);
+    let damage = |err: &JournalError| {
+        matches!(err, JournalError::CorruptRecord { block_num: 2, reason: CorruptReason::HeaderCheck, offset, .. }
+            if *offset == start as u64)
+    };
+
+    disk.set_contents(&journal_path(), bytes.clone());
+    let err = open_mem(&disk).err().expect("recovery refuses the record");
+    assert!(damage(&err), "{err}");
+
+    // The same damage found after a clean open, by replay and by read.
+    disk.set_contents(&journal_path(), good);
+    let (journal, _) = open_mem(&disk).unwrap();
+    disk.set_contents(&journal_path(), bytes);
+    let results: Vec<_> = journal.iter_from(1).unwrap().collect();
+    assert_eq!(results.len(), 2);
+    assert!(results[1].as_ref().is_err_and(damage), "{:?}", results[1]);
+    assert!(journal.read(2).as_ref().is_err_and(damage));
+}

@@ -18,7 +18,8 @@
 //! levels), `{"open_orders": account}`, `{"call_orders": asset}` (a bitasset's debt positions,
 //! least collateralized first), `{"bitasset_data": asset}` (its 2.4 object: feeds, current feed,
 //! settlement state); assets by id or symbol.
-//! Malformed input exits with status 2 and a message naming the path of the bad field.
+//! Malformed input exits with status 2 and a message naming the path of the bad field; so do
+//! `advance_seconds` steps adding up to more than [`ADVANCE_SECONDS_MAX`] (400 days).
 
 use super::{read_input, CliError};
 use clap::Args;
@@ -40,6 +41,14 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub prefix: Option<String>,
 }
+
+/// The most seconds the `advance_seconds` steps of one scenario may add up to: 400 days. An
+/// advance produces an empty block at every slot (17,280 a day on the dev chain's 5-second
+/// interval), so this bounds a scenario's running time (a few minutes at most) while leaving room
+/// for a year of maintenance intervals, vesting and expirations; beyond it a number is a typo or
+/// hostile, and is refused before any block is produced instead of running for hours.
+pub const ADVANCE_SECONDS_MAX: u64 = 400 * 86_400;
+const _: () = assert!(ADVANCE_SECONDS_MAX <= u32::MAX as u64, "an advance is u32 seconds");
 
 fn bad(path: &str, what: impl std::fmt::Display) -> CliError {
     CliError::Usage(format!("{path}: {what}"))
@@ -91,13 +100,29 @@ fn parse_steps(v: &Value) -> Result<Vec<Step>, CliError> {
         other => return Err(bad("blocks", format!("expected an array, got {other}"))),
     };
     let mut steps = Vec::with_capacity(blocks.len());
+    let mut advanced_seconds = 0u64;
     for (i, b) in blocks.iter().enumerate() {
         let path = format!("blocks[{i}]");
         let obj = b.as_object().ok_or_else(|| bad(&path, "expected an object"))?;
         if let Some(adv) = obj.get("advance_seconds") {
-            let seconds = adv.as_u64().and_then(|s| u32::try_from(s).ok()).ok_or_else(|| {
-                bad(&format!("{path}.advance_seconds"), "expected a non-negative whole number of seconds")
-            })?;
+            let path = format!("{path}.advance_seconds");
+            let seconds = adv.as_u64().ok_or_else(|| bad(&path, "expected a non-negative whole number of seconds"))?;
+            advanced_seconds = advanced_seconds.saturating_add(seconds);
+            if advanced_seconds > ADVANCE_SECONDS_MAX {
+                let what = if advanced_seconds == seconds {
+                    format!("{seconds} seconds")
+                } else {
+                    format!("{seconds} seconds (the scenario's advances so far add up to {advanced_seconds})")
+                };
+                return Err(bad(
+                    &path,
+                    format!(
+                        "{what} is above the limit of {ADVANCE_SECONDS_MAX} seconds ({} days) a scenario may advance",
+                        ADVANCE_SECONDS_MAX / 86_400
+                    ),
+                ));
+            }
+            let seconds = u32::try_from(seconds).expect("ADVANCE_SECONDS_MAX fits in u32");
             steps.push(Step::Advance { seconds });
             continue;
         }
@@ -357,4 +382,52 @@ pub fn run(args: ApplyArgs) -> Result<(), CliError> {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     run_scenario(&text, &base, args.prefix.as_deref(), &mut lock)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(blocks: Value) -> String {
+        let scenario = json!({"genesis": "dev", "blocks": blocks});
+        let started = std::time::Instant::now();
+        let err = run_scenario(&scenario.to_string(), Path::new("."), None, &mut Vec::new()).unwrap_err();
+        assert!(started.elapsed().as_secs() < 10, "refused before producing the advance");
+        assert_eq!(err.exit_code(), 2, "{err}");
+        err.to_string()
+    }
+
+    #[test]
+    fn an_advance_above_the_limit_is_refused_naming_the_value_and_the_limit() {
+        let msg = refusal(json!([{"advance_seconds": u64::MAX}]));
+        assert_eq!(
+            msg,
+            format!(
+                "blocks[0].advance_seconds: {} seconds is above the limit of 34560000 seconds (400 days) \
+                 a scenario may advance",
+                u64::MAX
+            )
+        );
+        let msg = refusal(json!([{"advance_seconds": ADVANCE_SECONDS_MAX + 1}]));
+        assert!(msg.starts_with("blocks[0].advance_seconds: 34560001 seconds is above the limit"), "{msg}");
+    }
+
+    #[test]
+    fn advances_adding_up_above_the_limit_are_refused_naming_the_total() {
+        let half = ADVANCE_SECONDS_MAX / 2;
+        let msg = refusal(json!([{"advance_seconds": half}, {"advance_seconds": half}, {"advance_seconds": 1}]));
+        assert!(
+            msg.starts_with(
+                "blocks[2].advance_seconds: 1 seconds (the scenario's advances so far add up to 34560001) is above \
+                 the limit of 34560000 seconds"
+            ),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn an_advance_of_exactly_the_limit_is_accepted() {
+        let steps = parse_steps(&json!([{"advance_seconds": ADVANCE_SECONDS_MAX}])).unwrap();
+        assert!(matches!(steps[..], [Step::Advance { seconds }] if u64::from(seconds) == ADVANCE_SECONDS_MAX));
+    }
 }

@@ -10,7 +10,8 @@ use serde_json::Value;
 use std::path::Path;
 
 /// `advance_seconds` values above this are clamped in generated scenarios: `apply` produces an
-/// empty block at every slot of the advance, so a large one is slow by design, not a bug.
+/// empty block at every slot of the advance, so one near its limit (`apply::ADVANCE_SECONDS_MAX`)
+/// is slow by design, not a bug.
 const ADVANCE_SECONDS_MAX: u64 = 3 * 86_400;
 
 fn clamp_advances(v: &mut Value) {
@@ -61,16 +62,33 @@ fn fuzz_apply_scenarios() {
     });
 }
 
+const CONFIG_EXAMPLE: &str = "witness-id = [\"1.6.3\"]\nprivate-key = [\"5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3\"]\nsnapshot-every = 50\nrequired-participation = 33\nenable-stale-production = true\nprefix = \"TEST\"\n";
+
 #[test]
 fn fuzz_config_toml() {
-    let corpus = [
-        super::config::TEMPLATE.to_string(),
-        "witness-id = [\"1.6.3\"]\nprivate-key = [\"5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3\"]\nsnapshot-every = 50\nrequired-participation = 33\nenable-stale-production = true\nprefix = \"TEST\"\n".to_string(),
-    ];
+    let corpus = [super::config::TEMPLATE.to_string(), CONFIG_EXAMPLE.to_string()];
     fuzz::run("config TOML", |rng| {
         let a = &corpus[rng.gen_range(0..corpus.len())];
         let b = &corpus[rng.gen_range(0..corpus.len())];
         let text = fuzz::mutate_text(rng, a, b);
         let _ = super::config::parse(&text, Path::new("config.toml"));
     });
+}
+
+/// The seed corpora of the `apply_scenario` and `config_toml` cargo-fuzz targets, written into
+/// fuzz/corpus/<target>/ (the other targets' seeds: tests/fuzz_decoders.rs). Run by hand.
+#[test]
+#[ignore = "writes files into fuzz/corpus; run by hand before cargo fuzz"]
+fn write_fuzz_seed_corpora() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    for (target, corpus) in [
+        ("apply_scenario", scenario_corpus()),
+        ("config_toml", vec![super::config::TEMPLATE.to_string(), CONFIG_EXAMPLE.to_string()]),
+    ] {
+        let dir = root.join(target);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (i, text) in corpus.iter().enumerate() {
+            std::fs::write(dir.join(format!("seed-{i}")), text).unwrap();
+        }
+    }
 }

@@ -65,8 +65,20 @@ pub fn evaluate_update(state: &State, op: &CallOrderUpdateOp) -> Result<UpdatePl
     let mut plan = UpdatePlan { existing, new_collateral: 0, new_debt: 0, closing: false };
     match existing.and_then(|i| state.call_orders.get(i)) {
         Some(call) => {
-            plan.new_collateral = call.collateral + op.delta_collateral.amount;
-            plan.new_debt = call.debt + op.delta_debt.amount;
+            // The deltas are any i64 a transaction carries (validation only asks for one non-zero):
+            // a sum past i64 is refused, not wrapped. The debt side is already bounded by the
+            // supply check above; collateral is checked against the balance only when applied.
+            let overflow = |what: &str, have: i64, delta: i64| {
+                Rejection::Arithmetic(format!("position {what} {have} plus delta {delta} overflows"))
+            };
+            plan.new_collateral = call
+                .collateral
+                .checked_add(op.delta_collateral.amount)
+                .ok_or_else(|| overflow("collateral", call.collateral, op.delta_collateral.amount))?;
+            plan.new_debt = call
+                .debt
+                .checked_add(op.delta_debt.amount)
+                .ok_or_else(|| overflow("debt", call.debt, op.delta_debt.amount))?;
             if plan.new_debt == 0 {
                 if plan.new_collateral != 0 {
                     return invalid("closing a position must withdraw all of its collateral");

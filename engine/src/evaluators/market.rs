@@ -212,8 +212,10 @@ pub fn evaluate_update(state: &State, ctx: &Context, op: &LimitOrderUpdateOp) ->
         if d.asset_id != order.sell_asset() {
             return Err(invalid(format!("delta_amount_to_sell must be in {}", order.sell_asset())));
         }
-        if d.amount < 0 && order.for_sale <= -d.amount {
-            return Err(invalid(format!("cannot take {} out of an order holding {}", -d.amount, order.for_sale)));
+        // In i128: the delta may be i64::MIN, whose negation does not fit in i64.
+        let taken = -i128::from(d.amount);
+        if d.amount < 0 && i128::from(order.for_sale) <= taken {
+            return Err(invalid(format!("cannot take {taken} out of an order holding {}", order.for_sale)));
         }
     }
     let shrinks = op.delta_amount_to_sell.is_some_and(|d| d.amount < 0);
