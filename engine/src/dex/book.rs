@@ -85,6 +85,8 @@ struct Level {
     tail: u32,
     total: i64,
     count: u32,
+    /// Already in the level log of [`Books`] since its last drain.
+    logged: bool,
 }
 
 /// A level's place in its side's sorted vector.
@@ -213,7 +215,7 @@ impl OrderBook {
     }
 
     fn alloc_level(&mut self) -> u32 {
-        let level = Level { head: NIL, tail: NIL, total: 0, count: 0 };
+        let level = Level { head: NIL, tail: NIL, total: 0, count: 0, logged: false };
         if self.free_level != NIL {
             let i = self.free_level;
             self.free_level = self.levels[i as usize].head;
@@ -504,32 +506,62 @@ impl OrderBook {
 
     /// Put an order into its level (id order within the level), without matching or checks.
     /// `side` is where its `sell_price` belongs in this pair.
-    pub fn place(&mut self, id: u64, seller: AccountId, for_sale: i64, side: Side, pb: i64, pq: i64) {
+    /// Returns whether its level was newly marked (see [`OrderBook::mark_level`]).
+    pub fn place(
+        &mut self,
+        id: u64,
+        seller: AccountId,
+        for_sale: i64,
+        side: Side,
+        (pb, pq): (i64, i64),
+        mark: bool,
+    ) -> bool {
         let slot = Slot { id, seller, for_sale, pb, pq, prev: NIL, next: NIL, level: NIL, side };
         let i = self.alloc_slot(slot);
         self.index.insert(id, i);
         self.link(i);
+        mark && self.mark_level(self.slots[i as usize].level)
     }
 
-    /// Take an order out of the book; whether it was there.
-    pub fn take_out(&mut self, id: u64) -> bool {
+    /// Take an order out of the book: whether it was there, and whether its level was newly
+    /// marked (with `mark`).
+    pub fn take_out(&mut self, id: u64, mark: bool) -> (bool, bool) {
         match self.index.get(&id) {
             Some(&i) => {
+                let marked = mark && self.mark_level(self.slots[i as usize].level);
                 self.remove_slot(i);
-                true
+                (true, marked)
             }
-            None => false,
+            None => (false, false),
         }
     }
 
     /// Change what an order has for sale, keeping its place (its level's total follows).
-    pub fn set_for_sale(&mut self, id: u64, for_sale: i64) {
-        if let Some(&i) = self.index.get(&id) {
-            let s = &mut self.slots[i as usize];
-            let delta = for_sale - s.for_sale;
-            s.for_sale = for_sale;
-            let lv = s.level;
-            self.levels[lv as usize].total += delta;
+    /// Returns whether its level was newly marked (with `mark`).
+    pub fn set_for_sale(&mut self, id: u64, for_sale: i64, mark: bool) -> bool {
+        let Some(&i) = self.index.get(&id) else { return false };
+        let s = &mut self.slots[i as usize];
+        let delta = for_sale - s.for_sale;
+        s.for_sale = for_sale;
+        let lv = s.level;
+        self.levels[lv as usize].total += delta;
+        mark && self.mark_level(lv)
+    }
+
+    /// Mark a level as logged; whether it was not yet. A freed level's mark goes with it.
+    fn mark_level(&mut self, lv: u32) -> bool {
+        let l = &mut self.levels[lv as usize];
+        !std::mem::replace(&mut l.logged, true)
+    }
+
+    /// The level of a price's value, if the side has one.
+    fn find_level(&self, side: Side, pb: i64, pq: i64) -> Option<u32> {
+        let sl = &self.sides[side.index()];
+        match sl.by_repr.get(&(pb, pq)) {
+            Some(&level) => Some(level),
+            None => {
+                sl.keys.binary_search_by(|k| matching::value_cmp(k.pb, k.pq, pb, pq)).ok().map(|p| sl.keys[p].level)
+            }
         }
     }
 
@@ -550,15 +582,17 @@ impl OrderBook {
 
     /// A level's total for sale and order count by its price's value (0, 0 when there is none).
     pub fn level_state(&self, side: Side, pb: i64, pq: i64) -> (i64, u32) {
-        let sl = &self.sides[side.index()];
-        let level = match sl.by_repr.get(&(pb, pq)) {
-            Some(&level) => Some(level),
-            None => {
-                sl.keys.binary_search_by(|k| matching::value_cmp(k.pb, k.pq, pb, pq)).ok().map(|p| sl.keys[p].level)
-            }
-        };
-        level.map_or((0, 0), |l| {
+        self.find_level(side, pb, pq).map_or((0, 0), |l| {
             let l = &self.levels[l as usize];
+            (l.total, l.count)
+        })
+    }
+
+    /// [`OrderBook::level_state`], clearing the level's log mark.
+    fn take_level_state(&mut self, side: Side, pb: i64, pq: i64) -> (i64, u32) {
+        self.find_level(side, pb, pq).map_or((0, 0), |l| {
+            let l = &mut self.levels[l as usize];
+            l.logged = false;
             (l.total, l.count)
         })
     }
@@ -806,23 +840,21 @@ impl Books {
     /// Index an order selling `price.base` for `price.quote` (see [`OrderBook::place`]).
     pub fn place(&mut self, id: u64, seller: AccountId, for_sale: i64, price: &Price) {
         let (sell, receive) = (price.base.asset_id, price.quote.asset_id);
+        let log = self.log_levels;
         let book = self.book_mut(sell, receive);
         // A pair of one asset with itself has no second side; such an order is refused by
         // operation validation long before it could rest, and would rest as an ask here.
         let side = book.pair.side_of(sell, receive).unwrap_or(Side::Ask);
-        book.place(id, seller, for_sale, side, price.base.amount, price.quote.amount);
-        if self.log_levels {
+        if book.place(id, seller, for_sale, side, (price.base.amount, price.quote.amount), log) {
             self.touched.push((MarketPair::new(sell, receive), side, price.base.amount, price.quote.amount));
         }
     }
 
-    /// Note the level of an order of `price` as touched (when the log is on).
+    /// Log the level of an order of `price` (its level was newly marked).
     fn touch(&mut self, price: &Price) {
-        if self.log_levels {
-            let pair = MarketPair::new(price.base.asset_id, price.quote.asset_id);
-            let side = pair.side_of(price.base.asset_id, price.quote.asset_id).unwrap_or(Side::Ask);
-            self.touched.push((pair, side, price.base.amount, price.quote.amount));
-        }
+        let pair = MarketPair::new(price.base.asset_id, price.quote.asset_id);
+        let side = pair.side_of(price.base.asset_id, price.quote.asset_id).unwrap_or(Side::Ask);
+        self.touched.push((pair, side, price.base.amount, price.quote.amount));
     }
 
     /// Turn the level log on or off (off drops what it holds). The chain turns it on; a read
@@ -836,12 +868,16 @@ impl Books {
 
     /// Forget the levels touched so far (after restoring a snapshot: nothing changed).
     pub fn forget_touched_levels(&mut self) {
-        self.touched.clear();
+        self.drain_level_changes();
     }
 
     /// The state now of every level touched since the last drain, by market, side and price
     /// (best first within a side), each level once. A level touched only by work that was then
     /// undone (a failed transaction) is reported with its unchanged state.
+    ///
+    /// A level is logged on its first touch only (a mark on the level), so the log holds about
+    /// one entry per level a block touched; a level freed and made again in the block is logged
+    /// twice, which the sort folds.
     pub fn drain_level_changes(&mut self) -> Vec<LevelChange> {
         if self.touched.is_empty() {
             return Vec::new();
@@ -859,7 +895,8 @@ impl Books {
         let changes = touched
             .iter()
             .map(|&(market, side, pb, pq)| {
-                let (for_sale, orders) = self.books.get(&market).map_or((0, 0), |b| b.level_state(side, pb, pq));
+                let (for_sale, orders) =
+                    self.books.get_mut(&market).map_or((0, 0), |b| b.take_level_state(side, pb, pq));
                 let (sell, receive) = match side {
                     Side::Ask => (market.base, market.quote),
                     Side::Bid => (market.quote, market.base),
@@ -875,18 +912,24 @@ impl Books {
 
     /// Take an order out of its book (see [`OrderBook::take_out`]).
     pub fn take_out(&mut self, id: u64, price: &Price) -> bool {
-        self.touch(price);
-        match self.books.get_mut(&MarketPair::new(price.base.asset_id, price.quote.asset_id)) {
-            Some(book) => book.take_out(id),
-            None => false,
+        let log = self.log_levels;
+        let Some(book) = self.books.get_mut(&MarketPair::new(price.base.asset_id, price.quote.asset_id)) else {
+            return false;
+        };
+        let (found, marked) = book.take_out(id, log);
+        if marked {
+            self.touch(price);
         }
+        found
     }
 
     /// See [`OrderBook::set_for_sale`].
     pub fn set_for_sale(&mut self, id: u64, price: &Price, for_sale: i64) {
-        self.touch(price);
+        let log = self.log_levels;
         if let Some(book) = self.books.get_mut(&MarketPair::new(price.base.asset_id, price.quote.asset_id)) {
-            book.set_for_sale(id, for_sale);
+            if book.set_for_sale(id, for_sale, log) {
+                self.touch(price);
+            }
         }
     }
 
