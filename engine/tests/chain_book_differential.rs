@@ -15,19 +15,20 @@
 //!
 //! Seeded: a failure names the seed and block.
 
+#[path = "common/user_asset.rs"]
+mod user_asset;
+
 use engine::chain::{Applied, Chain, SkipFlags};
 use engine::dex::seeded::SplitMix64;
 use engine::dex::{
     BookEvent, Depth, LevelChange, LevelView, LimitOrderBook, MarketPair, Order, ReferenceBook, Side, TakerOutcome,
     TimeInForce,
 };
-use engine::evaluators::{adjust_balance, Context, Skip};
+use engine::evaluators::adjust_balance;
 use engine::Rejection;
 use ledger::asset::{Asset, Price};
 use ledger::ids::{AccountId, AssetId, LimitOrderId, CORE_ASSET};
-use ledger::ops::{
-    AssetCreateOp, AssetOptions, LimitOrderCancelOp, LimitOrderCreateOp, LimitOrderUpdateOp, Operation, OperationResult,
-};
+use ledger::ops::{LimitOrderCancelOp, LimitOrderCreateOp, LimitOrderUpdateOp, Operation, OperationResult};
 use ledger::time::TimePointSec;
 use ledger::transaction::{SignedTransaction, Transaction};
 use std::collections::BTreeMap;
@@ -51,27 +52,8 @@ fn setup() -> Harness {
     let id = |c: &Chain, n: &str| c.state.account_by_name(n).unwrap().id;
     let traders = vec![id(&chain, "init0"), id(&chain, "init1"), id(&chain, "init2")];
     let nathan = id(&chain, "nathan");
-    let ctx = Context {
-        now: chain.head_time(),
-        block_time: chain.head_time(),
-        block_num: 1,
-        skip: Skip { fee_schedule: true },
-    };
     // A plain user-issued asset without market fees: fills are the book's arithmetic only.
-    let op = AssetCreateOp {
-        issuer: nathan,
-        symbol: "USD".into(),
-        precision: 4,
-        common_options: AssetOptions {
-            core_exchange_rate: Price::new(Asset::core(1), Asset::new(1, AssetId(1))),
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    let usd = match engine::evaluators::asset::apply_create(&mut chain.state, &ctx, &op, FUNDS) {
-        OperationResult::ObjectId(o) => AssetId::try_from(o).unwrap(),
-        other => panic!("asset_create returned {other:?}"),
-    };
+    let usd = user_asset::create_user_asset(&mut chain, nathan, "USD", 1, FUNDS);
     for &who in &traders {
         adjust_balance(&mut chain.state, who, Asset::core(FUNDS)).unwrap();
         chain.state.asset_dynamic.modify(0, |d| d.current_supply += FUNDS);

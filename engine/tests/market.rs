@@ -8,6 +8,9 @@
 //! limit_order_update 20 (core), so every fee is below the cashback threshold and lands in
 //! `pending_vested_fees`.
 
+#[path = "common/user_asset.rs"]
+mod user_asset;
+
 use engine::chain::{Applied, Chain, SkipFlags};
 use engine::evaluators::{adjust_balance, Context, Skip};
 use engine::Rejection;
@@ -53,27 +56,8 @@ fn setup() -> Market {
     let (alice, bob, carol, nathan) =
         (id(&chain, "init0"), id(&chain, "init1"), id(&chain, "init2"), id(&chain, "nathan"));
     chain.state.global.modify(0, |g| g.parameters.current_fees = fee_schedule(CREATE_FEE, CANCEL_FEE, UPDATE_FEE));
-    // USD: created through the asset evaluator, then given a fee pool.
-    let ctx = Context {
-        now: chain.head_time(),
-        block_time: chain.head_time(),
-        block_num: 1,
-        skip: Skip { fee_schedule: true },
-    };
-    let op = AssetCreateOp {
-        issuer: nathan,
-        symbol: "USD".into(),
-        precision: 4,
-        common_options: AssetOptions {
-            core_exchange_rate: Price::new(Asset::core(2), Asset::new(1, AssetId(1))),
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    let usd = match engine::evaluators::asset::apply_create(&mut chain.state, &ctx, &op, FUNDS) {
-        OperationResult::ObjectId(o) => AssetId::try_from(o).unwrap(),
-        other => panic!("asset_create returned {other:?}"),
-    };
+    // USD: created through the asset evaluator, with a fee pool.
+    let usd = user_asset::create_user_asset(&mut chain, nathan, "USD", 2, FUNDS);
     for who in [alice, bob, carol] {
         adjust_balance(&mut chain.state, who, Asset::core(FUNDS)).unwrap();
         adjust_balance(&mut chain.state, who, Asset::new(FUNDS, usd)).unwrap();
