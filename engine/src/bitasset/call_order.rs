@@ -10,7 +10,7 @@
 
 use super::{add_core_in_orders, BitassetError, DerivedPrices};
 use crate::error::Rejection;
-use crate::evaluators::transfer::is_authorized_asset;
+use crate::evaluators::is_authorized_asset;
 use crate::evaluators::{adjust_balance, require_asset};
 use crate::state::State;
 use ledger::asset::{Asset, Price};

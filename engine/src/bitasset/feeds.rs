@@ -12,12 +12,12 @@
 
 use super::{bitasset_instance, price_mul_ratio, symbol, BitassetError};
 use crate::error::Rejection;
-use crate::evaluators::asset::flags;
 use crate::evaluators::{require_account, require_asset, Context};
 use crate::state::State;
 use ledger::asset::{price_cmp, Price, COLLATERAL_RATIO_DENOM};
 use ledger::ids::*;
 use ledger::objects::{AssetBitassetDataObject, PriceFeedWithIcr};
+use ledger::ops::flags;
 use ledger::ops::{
     AssetCreateOp, AssetPublishFeedOp, AssetUpdateBitassetOp, AssetUpdateFeedProducersOp, BitassetOptions,
     OperationResult,

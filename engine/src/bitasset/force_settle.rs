@@ -17,8 +17,8 @@
 use super::margin::{conv, max_debt_to_cover};
 use super::{price_div_ratio, price_lt, symbol, BitassetError, DerivedPrices};
 use crate::error::Rejection;
+use crate::evaluators::is_authorized_asset;
 use crate::evaluators::market::pay_market_fees;
-use crate::evaluators::transfer::is_authorized_asset;
 use crate::evaluators::{adjust_balance, insufficient, require_asset};
 use crate::state::State;
 use ledger::asset::{cut_percent, Asset, Price, PERCENT_100};

@@ -13,13 +13,13 @@
 use super::force_settle::{conv0, settle_err, SettleError};
 use super::{add_core_in_orders, bitasset_instance, price_lt, symbol, BitassetError};
 use crate::error::Rejection;
-use crate::evaluators::asset::flags;
-use crate::evaluators::transfer::is_authorized_asset;
+use crate::evaluators::is_authorized_asset;
 use crate::evaluators::{adjust_balance, insufficient, require_asset};
 use crate::state::State;
 use ledger::asset::{Asset, Price};
 use ledger::ids::{AssetId, CallOrderId, CollateralBidId, CORE_ASSET};
 use ledger::objects::{CallOrderObject, CollateralBidObject};
+use ledger::ops::flags;
 use ledger::ops::{BidCollateralOp, ExecuteBidOp, Operation, OperationResult};
 
 // ---- bid_collateral (op 45) ----

@@ -3,7 +3,7 @@
 //! assets too; issue and reserve are for user-issued assets only (a BitAsset's supply comes from
 //! debt positions, `engine::bitasset`).
 
-use super::transfer::is_authorized_asset;
+use super::is_authorized_asset;
 use super::Context;
 use super::{adjust_balance, insufficient, require_account, require_asset};
 use crate::error::Rejection;

@@ -31,12 +31,12 @@
 use super::{adjust_balance, amount, pay_fee, require_account, require_asset, Context, PreparedFee};
 use crate::dex::matching::{self, MatchResult, OrderView};
 use crate::error::Rejection;
-use crate::evaluators::asset::flags;
-use crate::evaluators::transfer::is_authorized_asset;
+use crate::evaluators::is_authorized_asset;
 use crate::state::State;
 use ledger::asset::{cut_percent, Asset, Price};
 use ledger::ids::{AccountId, AssetId, LimitOrderId, COMMITTEE_ACCOUNT, CORE_ASSET, TEMP_ACCOUNT};
 use ledger::objects::{AssetObject, LimitOrderObject};
+use ledger::ops::flags;
 use ledger::ops::{
     FillOrderOp, LimitOrderCancelOp, LimitOrderCreateOp, LimitOrderUpdateOp, Operation, OperationResult,
 };

@@ -9,6 +9,13 @@
 //! balance fails for want of the fee, as on bitshares-core).
 //!
 //! Every call runs inside the transaction's undo session: an error anywhere leaves no trace.
+//!
+//! This module is the families' shared base: balances ([`adjust_balance`]), fee preparation
+//! and charging, the lookups every family starts with, and the asset-authorization rule
+//! ([`is_authorized_asset`]). Families import the base, not each other; what still crosses
+//! is the market with the BitAsset rules (a taker meets margin calls in `market::apply_order`,
+//! and margin calls and settlement fill limit orders through `market::fill_limit_order`),
+//! and `asset` calling into `bitasset` for bitasset options.
 
 pub mod account;
 pub mod asset;
@@ -111,6 +118,27 @@ pub fn require_asset(state: &State, asset: AssetId) -> Result<&ledger::objects::
     state.asset(asset).ok_or(Rejection::UnknownAsset(asset))
 }
 
+/// `is_authorized_asset` (is_authorized_asset.cpp:35-71): may `account` hold and move `asset`?
+pub fn is_authorized_asset(state: &State, account: AccountId, asset: &ledger::objects::AssetObject) -> bool {
+    let Some(acct) = state.account(account) else { return false };
+    if asset.options.flags & ledger::ops::flags::WHITE_LIST == 0 && acct.allowed_assets.is_none() {
+        return true;
+    }
+    if account == ledger::ids::COMMITTEE_ACCOUNT {
+        return true;
+    }
+    if let Some(allowed) = &acct.allowed_assets {
+        if !allowed.contains(&asset.id) {
+            return false;
+        }
+    }
+    if acct.blacklisting_accounts.iter().any(|a| asset.options.blacklist_authorities.contains(a)) {
+        return false;
+    }
+    asset.options.whitelist_authorities.is_empty()
+        || acct.whitelisting_accounts.iter().any(|a| asset.options.whitelist_authorities.contains(a))
+}
+
 /// `prepare_fee` (evaluator.cpp:51-78): convert the fee to core through the core exchange rate
 /// and check the asset's fee pool can cover it.
 pub fn prepare_fee(state: &State, payer: AccountId, fee: Asset) -> Result<PreparedFee, Rejection> {
@@ -119,7 +147,7 @@ pub fn prepare_fee(state: &State, payer: AccountId, fee: Asset) -> Result<Prepar
     if fee.amount < 0 {
         return Err(Rejection::NegativeFee(amount(state, fee.asset_id, fee.amount)));
     }
-    if !crate::evaluators::transfer::is_authorized_asset(state, payer, fee_asset) {
+    if !is_authorized_asset(state, payer, fee_asset) {
         return Err(Rejection::NotAuthorizedForAsset { account: payer, asset: fee_asset.symbol.clone() });
     }
     let core_fee_paid = if fee.asset_id == CORE_ASSET {

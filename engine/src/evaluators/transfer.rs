@@ -1,33 +1,11 @@
-//! `transfer` (op 0) and the asset-authorization rule every holder check uses (PROTOCOL.md §7.4).
+//! `transfer` (op 0). The asset-authorization rule every holder check uses (PROTOCOL.md §7.4)
+//! is in the shared base, [`super::is_authorized_asset`].
 
-use super::{adjust_balance, insufficient, require_account, require_asset};
+use super::{adjust_balance, insufficient, is_authorized_asset, require_account, require_asset};
 use crate::error::Rejection;
-use crate::evaluators::asset::flags;
 use crate::state::State;
-use ledger::ids::{AccountId, COMMITTEE_ACCOUNT};
-use ledger::objects::AssetObject;
+use ledger::ops::flags;
 use ledger::ops::{OperationResult, TransferOp};
-
-/// `is_authorized_asset` (is_authorized_asset.cpp:35-71): may `account` hold and move `asset`?
-pub fn is_authorized_asset(state: &State, account: AccountId, asset: &AssetObject) -> bool {
-    let Some(acct) = state.account(account) else { return false };
-    if asset.options.flags & flags::WHITE_LIST == 0 && acct.allowed_assets.is_none() {
-        return true;
-    }
-    if account == COMMITTEE_ACCOUNT {
-        return true;
-    }
-    if let Some(allowed) = &acct.allowed_assets {
-        if !allowed.contains(&asset.id) {
-            return false;
-        }
-    }
-    if acct.blacklisting_accounts.iter().any(|a| asset.options.blacklist_authorities.contains(a)) {
-        return false;
-    }
-    asset.options.whitelist_authorities.is_empty()
-        || acct.whitelisting_accounts.iter().any(|a| asset.options.whitelist_authorities.contains(a))
-}
 
 pub fn evaluate(state: &State, op: &TransferOp) -> Result<(), Rejection> {
     require_account(state, op.from)?;

@@ -10,11 +10,11 @@
 
 use super::{adjust_balance, amount, insufficient, require_account, require_asset, Context};
 use crate::error::Rejection;
-use crate::evaluators::asset::flags;
 use crate::state::State;
 use ledger::asset::Asset;
 use ledger::ids::*;
 use ledger::objects::*;
+use ledger::ops::flags;
 use ledger::ops::{OperationResult, VestingBalanceCreateOp, VestingBalanceWithdrawOp, VestingPolicyInitializer};
 use ledger::time::TimePointSec;
 
@@ -192,7 +192,7 @@ pub fn evaluate_create(state: &State, op: &VestingBalanceCreateOp) -> Result<(),
     // vesting_balance_evaluator.cpp:45-51: both the creator and the owner must be allowed to
     // hold the asset (white/blacklists).
     for account in [op.creator, op.owner] {
-        if !super::transfer::is_authorized_asset(state, account, asset) {
+        if !super::is_authorized_asset(state, account, asset) {
             return Err(Rejection::NotAuthorizedForAsset { account, asset: asset.symbol.clone() });
         }
     }
