@@ -47,7 +47,7 @@ fn block_corpus() -> Vec<Vec<u8>> {
     let mut blocks = Vec::new();
     for _ in 0..3 {
         let t = chain.slot_time(1);
-        blocks.push(chain.produce_block(t, &[], None).unwrap().block);
+        blocks.push(SignedBlock::clone(&chain.produce_block(t, &[], None).unwrap().block));
     }
     let mut full = blocks[2].clone();
     full.transactions = tx_corpus()

@@ -31,6 +31,7 @@ use engine::chain::OpenBlock;
 use engine::{BlockError, BlockOutcome, Chain, PopError, Reverted, VerifiedBlock};
 use ledger::block::{BlockId, SignedBlock};
 use ledger::transaction::SignedTransaction;
+use std::sync::Arc;
 
 /// What [`ForkChoice::push_block`] did with a valid block, with the events of every block it
 /// popped or applied (the only record of them the caller gets).
@@ -117,7 +118,7 @@ impl ForkChoice {
     }
 
     /// Handle a block from the network (or anywhere): see the module doc.
-    pub fn push_block(&mut self, block: SignedBlock) -> Result<PushOutcome, ConsensusError> {
+    pub fn push_block(&mut self, block: impl Into<Arc<SignedBlock>>) -> Result<PushOutcome, ConsensusError> {
         self.push_block_verified(block, None)
     }
 
@@ -126,13 +127,15 @@ impl ForkChoice {
     /// switch are re-checked in full.
     pub fn push_block_verified(
         &mut self,
-        block: SignedBlock,
+        block: impl Into<Arc<SignedBlock>>,
         verified: Option<&VerifiedBlock>,
     ) -> Result<PushOutcome, ConsensusError> {
+        // Kept by the fork database as it is (a shared block is not copied).
+        let block: Arc<SignedBlock> = block.into();
         let id = block.id();
         let num = block.block_num();
         let extends_head = block.signed_header.header.previous == self.chain.head_id();
-        if !self.fork_db.push_block(block.clone())? {
+        if !self.fork_db.push_block(Arc::clone(&block))? {
             return Ok(PushOutcome::SideBranch);
         }
         if extends_head {
@@ -228,9 +231,9 @@ impl ForkChoice {
 
     /// Record a block just produced on the head (see [`ForkChoice::open_block`]) in the fork
     /// database.
-    pub fn record_produced(&mut self, block: &SignedBlock) -> Result<(), ConsensusError> {
+    pub fn record_produced(&mut self, block: &Arc<SignedBlock>) -> Result<(), ConsensusError> {
         let (num, id) = (block.block_num(), block.id());
-        match self.fork_db.push_block(block.clone()) {
+        match self.fork_db.push_block(Arc::clone(block)) {
             Ok(true) => {
                 self.resize();
                 Ok(())

@@ -99,8 +99,9 @@ impl ForkDatabase {
     }
 
     /// Add a block linking to a known one. Returns `true` when it became the new head (it is
-    /// strictly higher than the old head).
-    pub fn push_block(&mut self, block: SignedBlock) -> Result<bool, ForkDbError> {
+    /// strictly higher than the old head). A shared block (`Arc`) is kept without a copy.
+    pub fn push_block(&mut self, block: impl Into<Arc<SignedBlock>>) -> Result<bool, ForkDbError> {
+        let block: Arc<SignedBlock> = block.into();
         let id = block.id();
         let num = block.block_num();
         let previous = block.signed_header.header.previous;
@@ -115,7 +116,7 @@ impl ForkDatabase {
         if self.items.get(&previous).is_none_or(|p| p.num + 1 != num) {
             return Err(ForkDbError::Unlinkable { num, id, previous });
         }
-        self.insert(ForkItem { id, num, previous, block: Some(Arc::new(block)) });
+        self.insert(ForkItem { id, num, previous, block: Some(block) });
         if num > self.head().num {
             self.head = id;
             return Ok(true);

@@ -24,7 +24,7 @@ fn produce_after(chain: &mut Chain, skip: u32) -> SignedBlock {
     let slot = 1 + skip;
     let t = chain.slot_time(slot);
     let key = keys(chain)[&chain.scheduled_witness(slot)];
-    chain.produce_block(t, &[], Some(&key)).expect("block produced").block
+    SignedBlock::clone(&chain.produce_block(t, &[], Some(&key)).expect("block produced").block)
 }
 
 fn produce_n(chain: &mut Chain, n: usize) -> Vec<SignedBlock> {
@@ -101,7 +101,7 @@ fn a_fork_with_an_invalid_block_is_rejected_and_the_old_chain_restored_exactly()
     let wrong = keys(&b).into_iter().find(|(w, _)| *w != slot_witness).unwrap().1;
     let t = b.slot_time(1);
     let bad = b.produce_block(t, &[], Some(&wrong)).unwrap().block;
-    b_blocks.push(bad.clone());
+    b_blocks.push(SignedBlock::clone(&bad));
     b_blocks.push(produce_after(&mut b, 0));
 
     let mut node = node_with(&a_blocks);
@@ -140,7 +140,7 @@ fn a_block_signed_with_another_witness_key_is_rejected() {
     let bad = a.produce_block(t, &[], Some(&wrong)).unwrap().block;
     let mut node = ForkChoice::new(dev_chain());
     let genesis_hash = node.chain().state.state_hash;
-    match node.push_block(bad.clone()).unwrap_err() {
+    match node.push_block(SignedBlock::clone(&bad)).unwrap_err() {
         ConsensusError::Invalid { num: 1, id, source: BlockError::BadSignature { witness } } => {
             assert_eq!((id, witness), (bad.id(), scheduled));
         }

@@ -152,7 +152,8 @@ pub enum PopError {
 
 /// An applied block above the LIB, with what popping it needs.
 struct Reversible {
-    block: SignedBlock,
+    /// Shared with whoever received the block from `seal` or `produce_block` (no copy).
+    block: std::sync::Arc<SignedBlock>,
     /// The chained state hash before the block was applied.
     hash_before: StateHash,
 }
@@ -190,7 +191,8 @@ pub struct Chain {
 /// transaction offered (rejected ones were left out).
 #[derive(Debug)]
 pub struct Produced {
-    pub block: SignedBlock,
+    /// Shared with the chain's reversible-block record.
+    pub block: std::sync::Arc<SignedBlock>,
     pub outcome: crate::events::BlockOutcome,
     /// One entry per offered transaction, in order (an `Ok` is a copy of its outcome entry).
     pub results: Vec<Result<Applied, Rejection>>,
@@ -228,7 +230,7 @@ impl Chain {
 
     /// The reversible blocks (above the LIB, each poppable), oldest first.
     pub fn reversible_blocks(&self) -> impl DoubleEndedIterator<Item = &SignedBlock> + ExactSizeIterator + '_ {
-        self.reversible.iter().map(|r| &r.block)
+        self.reversible.iter().map(|r| &*r.block)
     }
 
     /// The lowest block number popping can reach: the parent of the oldest reversible block, or
@@ -324,9 +326,10 @@ impl Chain {
 
     /// Keep the just-sealed block's frame (if undo is on) and forget the frames of blocks that
     /// became irreversible.
-    fn end_block(&mut self, block: &SignedBlock, hash_before: StateHash) {
+    /// `block` is asked for only when the frame is kept (undo on).
+    fn end_block(&mut self, block: impl FnOnce() -> std::sync::Arc<SignedBlock>, hash_before: StateHash) {
         if self.state.undo_depth() > self.reversible.len() {
-            self.reversible.push_back(Reversible { block: block.clone(), hash_before });
+            self.reversible.push_back(Reversible { block: block(), hash_before });
         }
         let lib = self.lib_num();
         while self.reversible.front().is_some_and(|r| r.block.block_num() <= lib) {
@@ -607,7 +610,8 @@ impl Chain {
             }
         }
         let outcome = self.finish_block(block, slot, num, applied);
-        self.end_block(block, hash_before);
+        // A block from elsewhere is borrowed: the reversible record keeps its own copy.
+        self.end_block(|| std::sync::Arc::new(block.clone()), hash_before);
         Ok(outcome)
     }
 

@@ -52,7 +52,7 @@ impl BlockOutcome {
 /// A popped block: the block itself and the restored version of every object it had touched.
 #[derive(Clone, Debug)]
 pub struct Reverted {
-    pub block: ledger::block::SignedBlock,
+    pub block: std::sync::Arc<ledger::block::SignedBlock>,
     /// The head after the pop (the popped block's parent).
     pub head_num: u32,
     pub head_id: BlockId,

@@ -30,7 +30,7 @@ fn produce(chain: &mut Chain, txs: &[SignedTransaction]) -> ledger::block::Signe
     let engine::Produced { block, results: outcomes, .. } =
         chain.produce_block(t, txs, Some(&key)).expect("block produced");
     assert!(outcomes.iter().all(|o| o.is_ok()), "{outcomes:?}");
-    block
+    ledger::block::SignedBlock::clone(&block)
 }
 
 fn account(chain: &Chain, name: &str) -> AccountId {
@@ -113,7 +113,7 @@ fn pop_block_restores_state_hash_head_and_balances_exactly() {
     assert_ne!(after.2, before.2);
 
     let popped = chain.pop_block().expect("block 2 is reversible").block;
-    assert_eq!(popped, block);
+    assert_eq!(*popped, block);
     assert_eq!(snapshot(&chain), before);
     // The transaction is forgotten too: applying the same block again is accepted (no duplicate).
     chain.apply_block(&popped).expect("the popped block re-applies");
@@ -132,7 +132,7 @@ fn pop_to_genesis_then_reapply_reaches_the_same_hash() {
     assert_eq!(chain.lib_num(), 0);
     assert_eq!(chain.reversible_blocks().len(), 5);
     for b in blocks.iter().rev() {
-        assert_eq!(&chain.pop_block().unwrap().block, b);
+        assert_eq!(&*chain.pop_block().unwrap().block, b);
     }
     assert_eq!(snapshot(&chain), genesis);
     assert_eq!(chain.pop_block().unwrap_err(), PopError::NothingToPop { head: 0 });

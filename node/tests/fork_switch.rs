@@ -31,7 +31,7 @@ fn branch(chain: &mut Chain, n: usize, gap: u32) -> Vec<SignedBlock> {
         .map(|_| {
             let witness = chain.scheduled_witness(gap);
             let key = keys.iter().find(|(w, _)| *w == witness).map(|(_, k)| *k).unwrap();
-            chain.produce_block(chain.slot_time(gap), &[], Some(&key)).unwrap().block
+            SignedBlock::clone(&chain.produce_block(chain.slot_time(gap), &[], Some(&key)).unwrap().block)
         })
         .collect()
 }

@@ -103,7 +103,11 @@ impl OpenBlock<'_> {
     /// Assemble the block, sign it with `signing_key` if given (otherwise its signature is
     /// zero), run the end-of-block processing and make it the head. Returns the block and its
     /// outcome.
-    pub fn seal(mut self, signing_key: Option<&ledger::crypto::PrivateKey>) -> (SignedBlock, BlockOutcome) {
+    /// The block is shared with the chain's reversible-block record (no copy is made).
+    pub fn seal(
+        mut self,
+        signing_key: Option<&ledger::crypto::PrivateKey>,
+    ) -> (std::sync::Arc<SignedBlock>, BlockOutcome) {
         let mut block = SignedBlock {
             signed_header: SignedBlockHeader {
                 header: BlockHeader {
@@ -124,7 +128,8 @@ impl OpenBlock<'_> {
         }
         let applied = std::mem::take(&mut self.applied);
         let outcome = self.chain.finish_block(&block, self.slot, self.num, applied);
-        self.chain.end_block(&block, self.hash_before);
+        let block = std::sync::Arc::new(block);
+        self.chain.end_block(|| std::sync::Arc::clone(&block), self.hash_before);
         self.sealed = true;
         debug_assert_eq!(block.block_num(), self.num);
         (block, outcome)

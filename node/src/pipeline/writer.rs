@@ -65,7 +65,7 @@ pub(super) enum ToJournal {
 
 /// A block on its way to the journal, with the tickets it settles.
 pub(super) struct Sealed {
-    pub block: SignedBlock,
+    pub block: Arc<SignedBlock>,
     pub state_hash: [u8; 32],
     pub bytes: usize,
     pub sealed_at: Instant,
@@ -348,7 +348,7 @@ impl Writer {
     }
 
     /// A block we produced: record it, publish the head, hand it to the journal.
-    fn sealed(&mut self, block: SignedBlock, outcome: BlockOutcome, kept: Vec<Verified>, bytes: usize) {
+    fn sealed(&mut self, block: Arc<SignedBlock>, outcome: BlockOutcome, kept: Vec<Verified>, bytes: usize) {
         if let Err(e) = self.fc.record_produced(&block) {
             self.error = Some(format!("produced block {} is not the head: {e}", block.block_num()));
             return;
@@ -466,8 +466,8 @@ impl Writer {
 
     fn forward_applied(&mut self, outcome: BlockOutcome) {
         let num = outcome.block_num;
-        // The block is the fork database's copy; the journal needs its bytes.
-        let Some(block) = self.fc.fork_db().get(&outcome.block_id).and_then(|i| i.block.as_deref()).cloned() else {
+        // The block is the fork database's (shared, not copied); the journal needs its bytes.
+        let Some(block) = self.fc.fork_db().get(&outcome.block_id).and_then(|i| i.block.clone()) else {
             self.error = Some(format!("applied block {num} is missing from the fork database"));
             return;
         };
