@@ -14,7 +14,7 @@
 //! - [`error`]: [`error::Rejection`], every reason a transaction can be refused.
 //! - [`events`]: [`BlockOutcome`] and [`Reverted`], what applying or popping a block returns.
 //! - [`dex`]: the order book (fast and reference) and the fill rules of limit orders.
-//! - [`query`]: read-only views in the JSON shapes of the BitShares API.
+//! - [`query`]: typed reads for the BitShares API calls (objects by reference; JSON is the edge's).
 //! - [`snapshot`]: the object graph to and from bytes (the node writes them to files).
 //!
 //! Nothing here reads a clock, touches a file or uses randomness: the block timestamp is the only

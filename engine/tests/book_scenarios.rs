@@ -318,3 +318,33 @@ fn orders_of_lists_an_accounts_orders_by_id() {
         assert_eq!(ids, vec![1, 3]);
     });
 }
+
+/// The level log reports a touched level once per drain with its state, and switching the log
+/// off and on again starts clean: a level touched before is reported again when touched after.
+#[test]
+fn level_log_reports_each_touched_level_once_and_restarts_clean() {
+    let (a, b) = (AssetId(1), AssetId(2));
+    let price = Price::new(Asset::new(10, a), Asset::new(20, b));
+    let mut books = engine::dex::Books::new();
+    books.log_levels(true);
+    books.place(1, AccountId(7), 100, &price);
+    books.place(2, AccountId(8), 50, &price);
+    books.set_for_sale(1, &price, 60);
+    let changes = books.drain_level_changes();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    // 10 a for 20 b is reported in lowest terms.
+    assert_eq!(changes[0].price, Price::new(Asset::new(1, a), Asset::new(2, b)));
+    assert_eq!((changes[0].for_sale, changes[0].orders), (110, 2));
+    assert!(books.drain_level_changes().is_empty());
+    // Touched while logging, then the log is switched off before a drain: its mark must go too.
+    books.set_for_sale(2, &price, 40);
+    books.log_levels(false);
+    books.log_levels(true);
+    books.set_for_sale(1, &price, 30);
+    let changes = books.drain_level_changes();
+    assert_eq!(changes.iter().map(|c| (c.for_sale, c.orders)).collect::<Vec<_>>(), vec![(70, 2)]);
+    books.take_out(1, &price);
+    books.take_out(2, &price);
+    let changes = books.drain_level_changes();
+    assert_eq!(changes.iter().map(|c| (c.for_sale, c.orders)).collect::<Vec<_>>(), vec![(0, 0)]);
+}

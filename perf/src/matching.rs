@@ -1,5 +1,8 @@
 //! `graphene bench matching`: the exchange-core single-book benchmark against the DEX matching
-//! core (`engine::dex::OrderBook`).
+//! core (`engine::dex::OrderBook`). The chain keeps its limit orders in that same book but does
+//! its own matching around it (fees, deferred fees and margin calls per fill), so this measures
+//! the book's structure and its own `match_taker` loop, not the chain's path: that one is
+//! `graphene bench dex` (`perf::dex`).
 //!
 //! Workload (seeded, reproducible): 9 % new resting GTC orders, 3 % IOC, 6 % cancels, 82 % moves
 //! (`limit_order_update` with a new price), around ~1,000 resting orders spread over ~750 price

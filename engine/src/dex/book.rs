@@ -580,15 +580,8 @@ impl OrderBook {
         })
     }
 
-    /// A level's total for sale and order count by its price's value (0, 0 when there is none).
-    pub fn level_state(&self, side: Side, pb: i64, pq: i64) -> (i64, u32) {
-        self.find_level(side, pb, pq).map_or((0, 0), |l| {
-            let l = &self.levels[l as usize];
-            (l.total, l.count)
-        })
-    }
-
-    /// [`OrderBook::level_state`], clearing the level's log mark.
+    /// A level's total for sale and order count by its price's value (0, 0 when there is none),
+    /// clearing the level's log mark.
     fn take_level_state(&mut self, side: Side, pb: i64, pq: i64) -> (i64, u32) {
         self.find_level(side, pb, pq).map_or((0, 0), |l| {
             let l = &mut self.levels[l as usize];
@@ -789,9 +782,9 @@ impl LimitOrderBook for OrderBook {
 
 /// All markets' books, by normalized pair (deterministic iteration order).
 ///
-/// With the level log on ([`Books::log_levels`]), every index call notes the price level it
-/// touched, and [`Books::drain_level_changes`] turns the notes into the state of each touched
-/// level: the order-book deltas of a block (or of a popped block).
+/// With the level log on ([`Books::log_levels`]), the index calls note each price level the
+/// first time they touch it, and [`Books::drain_level_changes`] turns the notes into the state
+/// of each touched level: the order-book deltas of a block (or of a popped block).
 #[derive(Clone, Debug, Default)]
 pub struct Books {
     books: BTreeMap<MarketPair, OrderBook>,
@@ -830,40 +823,44 @@ impl Books {
         self.books.iter().filter(|(_, b)| !b.is_empty())
     }
 
+    /// The market and side of an order selling `sell` for `receive`. A pair of one asset with
+    /// itself has no second side; such an order is refused by operation validation long before
+    /// it could rest, and would rest as an ask.
+    fn market_side(sell: AssetId, receive: AssetId) -> (MarketPair, Side) {
+        let pair = MarketPair::new(sell, receive);
+        (pair, pair.side_of(sell, receive).unwrap_or(Side::Ask))
+    }
+
     /// The book and side an order selling `sell` for `receive` rests on.
     fn locate(&self, sell: AssetId, receive: AssetId) -> Option<(&OrderBook, Side)> {
-        let pair = MarketPair::new(sell, receive);
-        let book = self.books.get(&pair)?;
-        Some((book, pair.side_of(sell, receive)?))
+        let (pair, side) = Self::market_side(sell, receive);
+        Some((self.books.get(&pair)?, side))
     }
 
     /// Index an order selling `price.base` for `price.quote` (see [`OrderBook::place`]).
     pub fn place(&mut self, id: u64, seller: AccountId, for_sale: i64, price: &Price) {
-        let (sell, receive) = (price.base.asset_id, price.quote.asset_id);
+        let (pair, side) = Self::market_side(price.base.asset_id, price.quote.asset_id);
         let log = self.log_levels;
-        let book = self.book_mut(sell, receive);
-        // A pair of one asset with itself has no second side; such an order is refused by
-        // operation validation long before it could rest, and would rest as an ask here.
-        let side = book.pair.side_of(sell, receive).unwrap_or(Side::Ask);
+        let book = self.books.entry(pair).or_insert_with(|| OrderBook::new(pair));
         if book.place(id, seller, for_sale, side, (price.base.amount, price.quote.amount), log) {
-            self.touched.push((MarketPair::new(sell, receive), side, price.base.amount, price.quote.amount));
+            self.touched.push((pair, side, price.base.amount, price.quote.amount));
         }
     }
 
     /// Log the level of an order of `price` (its level was newly marked).
     fn touch(&mut self, price: &Price) {
-        let pair = MarketPair::new(price.base.asset_id, price.quote.asset_id);
-        let side = pair.side_of(price.base.asset_id, price.quote.asset_id).unwrap_or(Side::Ask);
+        let (pair, side) = Self::market_side(price.base.asset_id, price.quote.asset_id);
         self.touched.push((pair, side, price.base.amount, price.quote.amount));
     }
 
-    /// Turn the level log on or off (off drops what it holds). The chain turns it on; a read
-    /// replica or a benchmark's book has no use for it.
+    /// Turn the level log on or off (off drops what it holds and clears the levels' marks, so
+    /// turning it on again starts clean). The chain turns it on; a read replica or a
+    /// benchmark's book has no use for it.
     pub fn log_levels(&mut self, on: bool) {
-        self.log_levels = on;
         if !on {
-            self.touched = Vec::new();
+            self.drain_level_changes();
         }
+        self.log_levels = on;
     }
 
     /// Forget the levels touched so far (after restoring a snapshot: nothing changed).
@@ -942,14 +939,5 @@ impl Books {
     pub fn best_id(&self, sell: AssetId, receive: AssetId) -> Option<u64> {
         let (book, side) = self.locate(sell, receive)?;
         book.best_id(side)
-    }
-
-    /// Every order in every book: the sum of the books' sizes.
-    pub fn len(&self) -> usize {
-        self.books.values().map(OrderBook::len).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
